@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine:
+#   make run    set up, then run the main job (statistics and a conversion of the sample data)
+#   make test   set up, then run the test suite
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ASSAY := $(VENV)/bin/assay
+
+.PHONY: setup run test bench-datasets clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+run: setup
+	$(ASSAY) stats examples/software.jsonl --format jsonl
+	$(ASSAY) convert --from jsonl --to somd examples/software.jsonl build/sample/software
+	$(ASSAY) evaluate --gold examples/software.jsonl --pred examples/software.jsonl --format jsonl --protocol strict
+
+test: setup
+	$(PY) -m pytest
+
+bench-datasets: setup
+	$(PY) bench/dataset_counts.py
+
+clean:
+	rm -rf build $(VENV)

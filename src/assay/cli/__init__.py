@@ -1,0 +1,15 @@
+"""The `assay` command line: one module a verb."""
+from __future__ import annotations
+
+import typer
+
+from assay.cli import convert, evaluate, stats
+
+app = typer.Typer(help="assay: entities and relations in scientific and biomedical text.",
+                  no_args_is_help=True, add_completion=False)
+for verb in (convert, stats, evaluate):
+    app.command(verb.NAME, help=verb.run.__doc__)(verb.run)
+
+
+def main() -> None:
+    app()

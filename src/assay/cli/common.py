@@ -1,0 +1,40 @@
+"""What the verbs share: format options, reading with a clear error, printing problems."""
+from __future__ import annotations
+
+from pathlib import Path
+import typer
+from rich.console import Console
+
+from assay import formats
+from assay.doc import Document
+from assay.errors import FormatError, Problems
+
+console = Console()
+errors = Console(stderr=True)
+
+FORMAT_HELP = (f"one of: {', '.join(formats.FORMATS)}. somd and brat span several files: "
+               "give a folder, or for somd a prefix such as data/train (data/train_texts.txt ...)")
+LENIENT_HELP = "skip bad records, count and report them, instead of stopping at the first"
+
+
+def check_format(name: str) -> str:
+    if name not in formats.FORMATS:
+        raise typer.BadParameter(f"unknown format {name!r}; known: {', '.join(formats.FORMATS)}")
+    return name
+
+
+def read_all(path: Path, format: str, lenient: bool) -> list[Document]:
+    """All documents of `path`; a FormatError ends the command with its one-line message."""
+    problems = Problems(strict=not lenient)
+    try:
+        docs = list(formats.read(path, format, problems))
+    except FormatError as err:
+        fail(f"{err}\n(use --lenient to skip and count bad records)")
+    if problems.errors:
+        errors.print(f"[yellow]{path}: {problems.summary()}[/yellow]", highlight=False)
+    return docs
+
+
+def fail(message: str) -> None:
+    errors.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    raise typer.Exit(code=1)

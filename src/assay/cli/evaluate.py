@@ -1,0 +1,51 @@
+"""`assay evaluate`: score predictions against gold data under a named protocol."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from assay import metrics
+from assay.cli.common import FORMAT_HELP, LENIENT_HELP, check_format, console, fail, read_all
+
+NAME = "evaluate"
+
+
+def run(
+    gold: Path = typer.Option(..., help="gold file, folder or prefix"),
+    pred: Path = typer.Option(..., help="predicted file, folder or prefix (same format)"),
+    format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP, callback=check_format),
+    protocol: str = typer.Option("strict", help=f"one of: {', '.join(metrics.PROTOCOLS)}"),
+    json_out: Path = typer.Option(None, "--json", help="also write the scores as JSON here"),
+    lenient: bool = typer.Option(False, help=LENIENT_HELP),
+) -> None:
+    """Score predicted documents against gold ones and print a table.
+
+    Example: assay evaluate --gold dev.json --pred pred.json --format gutbrainie --protocol gutbrainie
+
+    Protocols: strict (entities strict / boundary / partial, relations strict / boundary),
+    somd (entities, relations, total), gutbrainie (NER, binary_tag_RE, ternary_tag_RE,
+    ternary_mention_RE), cid (CID), multitask (disjoint, merged).
+    """
+    if protocol not in metrics.PROTOCOLS:
+        fail(f"unknown protocol {protocol!r}; known: {', '.join(metrics.PROTOCOLS)}")
+    try:
+        scores = metrics.to_json(metrics.evaluate(read_all(gold, format, lenient),
+                                                  read_all(pred, format, lenient), protocol))
+    except ValueError as err:
+        fail(str(err))
+    table = Table(title=f"{protocol}: {pred} against {gold}")
+    columns = {"micro_p": "micro P", "micro_r": "micro R", "micro_f1": "micro F1",
+               "macro_f1": "macro F1"}
+    table.add_column("score", no_wrap=True)
+    for header in [*columns.values(), "support"]:
+        table.add_column(header, justify="right", no_wrap=True)
+    for name, s in scores.items():
+        table.add_row(name, *(f"{s[k]:.4f}" for k in columns), str(s["support"]))
+    console.print(table)
+    console.print("macro P and R, and the scores of each label, are in the --json output")
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(scores, indent=2) + "\n")

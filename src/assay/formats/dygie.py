@@ -1,0 +1,93 @@
+"""DyGIE / PURE JSON lines (SciERC): one document a line.
+
+`{"doc_key", "sentences": [[token, ...], ...], "ner": [[[start, end, label], ...] per sentence],
+"relations": [[[s1, e1, s2, e2, label], ...] per sentence], "clusters": [[[start, end], ...]]}`.
+Token offsets count over the whole document and ends are inclusive. A relation's arguments
+and a cluster's mentions are named by span and must be entities. Clusters become mention
+groups C1, C2, ...; other top-level fields are kept in `meta` and written back.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from assay.doc import Document, MentionGroup, Relation
+from assay.errors import FormatError, Problems
+from assay.formats.base import checked, field, prepare_output, read_text
+from assay.formats.tokenized import document_from_tokens, token_view
+
+HOLDS = {"relations": True, "nested": True, "groups": True}
+KNOWN = {"doc_key", "sentences", "ner", "relations", "clusters"}
+
+
+def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
+    problems = problems or Problems()
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = _document(json.loads(line), path, number, problems)
+        except json.JSONDecodeError as err:
+            problems.report(FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, number))
+            continue
+        except (ValueError, TypeError) as err:
+            problems.report(FormatError(str(err), path, number))
+            continue
+        if checked(doc, problems, path, number):
+            yield doc
+
+
+def write(docs: Iterable[Document], path: str | Path) -> None:
+    with prepare_output(path).open("w", encoding="utf-8") as out:
+        for doc in docs:
+            out.write(json.dumps(to_record(doc), ensure_ascii=False) + "\n")
+
+
+def to_record(doc: Document) -> dict[str, Any]:
+    view = token_view(doc)
+    try:
+        words = {e.id: view.word_range(e) for e in doc.entities}
+    except ValueError as err:
+        raise FormatError(str(err)) from None
+    ner: list[list] = [[] for _ in view.sentences]
+    relations: list[list] = [[] for _ in view.sentences]
+    for e in doc.entities:
+        first, end = words[e.id]
+        ner[view.sentence_index(first)].append([first, end - 1, e.label])
+    for r in doc.relations:
+        (h1, h2), (t1, t2) = words[r.head], words[r.tail]
+        relations[view.sentence_index(h1)].append([h1, h2 - 1, t1, t2 - 1, r.label])
+    clusters = [[[words[m][0], words[m][1] - 1] for m in g.mentions] for g in doc.groups]
+    return {"doc_key": doc.id, "sentences": view.tokens(), "ner": ner, "relations": relations,
+            "clusters": clusters, **doc.meta}
+
+
+def _document(data: dict[str, Any], path: str | Path, number: int, problems: Problems) -> Document:
+    doc_id = str(field(data, "doc_key", (str, int), "document"))
+    where = f"document {doc_id!r}"
+    sentences = field(data, "sentences", list, where)
+    ner = data.get("ner", [[] for _ in sentences])
+    spans = [(s, e + 1, label) for sentence in ner for s, e, label in sentence]
+    doc = document_from_tokens(doc_id, sentences, spans,
+                               meta={k: v for k, v in data.items() if k not in KNOWN})
+    by_span = {}
+    for (s, e, _), ent in zip(spans, doc.entities):
+        by_span.setdefault((s, e - 1), ent.id)
+
+    def entity(s: int, e: int, what: str) -> str | None:
+        if (s, e) not in by_span:
+            problems.report(FormatError(f"{where}: {what} names span [{s}, {e}], which is no "
+                                        "entity", path, number))
+        return by_span.get((s, e))
+
+    for k, sentence in enumerate(data.get("relations", [])):
+        for s1, e1, s2, e2, label in sentence:
+            head = entity(s1, e1, f"relation {label} in sentence {k}")
+            tail = entity(s2, e2, f"relation {label} in sentence {k}")
+            if head and tail:
+                doc.relations.append(Relation(head, tail, label))
+    for k, cluster in enumerate(data.get("clusters", []), 1):
+        mentions = [entity(s, e, f"cluster {k}") for s, e in cluster]
+        doc.groups.append(MentionGroup(f"C{k}", [m for m in mentions if m]))
+    return doc

@@ -1,0 +1,34 @@
+"""Sentence spans for raw text: a rule-based splitter that knows scientific abbreviations."""
+from __future__ import annotations
+
+import re
+
+from assay.doc import Span
+
+# A sentence ends at . ! or ? (optionally closed by quotes or brackets) followed by whitespace
+# and a capital letter, a digit or an opening bracket; or at a newline.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9(\[\"'])|\n+")
+_NO_BREAK_AFTER = re.compile(
+    r"(\b(?:e\.g|i\.e|et al|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|approx|ca|no|No|Dr|Mr|Mrs|Ms|Prof|"
+    r"St|Inc|Ltd|Co|Corp|resp|sp|spp|var|subsp|Suppl|Vol|pp|ver|v)\.|\b[A-Z]\.)$")
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Sentence spans of `text`, trimmed of surrounding whitespace; empty text gives []."""
+    spans: list[Span] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if m.group().strip("\n") and _NO_BREAK_AFTER.search(text[start:m.start()]):
+            continue
+        _append_trimmed(text, start, m.start() + len(m.group().rstrip()), spans)
+        start = m.end()
+    _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        s = start + (len(piece) - len(piece.lstrip()))
+        spans.append((s, s + len(stripped)))

@@ -1,0 +1,73 @@
+"""What each reader makes of its format's particulars."""
+from assay import formats
+from tests.fixtures import write_fixture
+
+
+def read_one(fmt, tmp_path):
+    return list(formats.read(write_fixture(fmt, tmp_path), fmt))
+
+
+def spans(doc):
+    return [(doc.mention_text(e), e.label) for e in doc.entities]
+
+
+def test_somd_relations_point_from_attribute_to_software(tmp_path):
+    doc = read_one("somd", tmp_path)[0]
+    ents = doc.entity_by_id()
+    assert [(doc.mention_text(ents[r.head]), r.label, doc.mention_text(ents[r.tail]))
+            for r in doc.relations] == [("13", "Version_of", "Stata"), ("StataCorp", "Developer_of", "Stata")]
+
+
+def test_conll_docstart_block_is_one_document_of_sentences(tmp_path):
+    docs = read_one("conll", tmp_path)
+    assert len(docs) == 1 and len(docs[0].sentences) == 2
+    assert spans(docs[0]) == [("Aspirin", "Chemical"), ("acute ulcers", "Disease")]
+
+
+def test_dygie_inclusive_offsets_and_clusters(tmp_path):
+    doc = read_one("dygie", tmp_path)[0]
+    assert spans(doc) == [("BERT", "Method"), ("NER", "Task"), ("It", "Generic")]
+    assert doc.groups[0].mentions == ["T1", "T3"]
+
+
+def test_genia_keeps_nested_mentions(tmp_path):
+    doc = read_one("genia", tmp_path)[0]
+    assert spans(doc) == [("IL-2 gene", "DNA"), ("IL-2", "protein"), ("T cells", "cell_type")]
+
+
+def test_pubtator_concepts_become_groups_and_cid_joins_them(tmp_path):
+    doc = read_one("pubtator", tmp_path)[0]
+    groups = doc.group_by_id()
+    assert groups["D009270"].mentions == ["T1", "T3"]
+    assert [(r.head, r.tail, r.label) for r in doc.relations] == [("D003000", "D007022", "CID")]
+    assert doc.text[doc.sections[1].start:].startswith("Naloxone and clonidine")
+
+
+def test_gutbrainie_sections_and_inclusive_ends(tmp_path):
+    doc = read_one("gutbrainie", tmp_path)[0]
+    assert [s.name for s in doc.sections] == ["title", "abstract"]
+    assert spans(doc)[3] == ("depressive symptoms", "DDF")
+    assert doc.meta["metadata"] == {"year": "2024"}
+
+
+def test_gutbrainie_writer_adds_the_three_derived_lists(tmp_path):
+    import json
+    docs = read_one("gutbrainie", tmp_path / "in")
+    formats.write(docs, tmp_path / "out.json", "gutbrainie")
+    article = json.loads((tmp_path / "out.json").read_text())["12345"]
+    assert article["ternary_tag_based_relations"] == [
+        {"subject_label": "dietary supplement", "predicate": "influence", "object_label": "DDF"},
+        {"subject_label": "DDF", "predicate": "target", "object_label": "human"}]
+    assert len(article["binary_tag_based_relations"]) == 2
+    assert article["ternary_mention_based_relations"][1]["object_text_span"] == "patients"
+
+
+def test_brat_keeps_discontinuous_mentions_events_and_notes(tmp_path):
+    doc = read_one("brat", tmp_path)[0]
+    ents = doc.entity_by_id()
+    assert ents["T6"].fragments == ((4, 8), (9, 15)) and doc.mention_text(ents["T6"]) == "5 ml buffer"
+    assert ents["T5"].attrs["events"] == ["E2"]  # an event without arguments is kept
+    assert ents["T3"].kb_id == "ChEBI:1234"
+    labels = [(r.head, r.label, r.tail) for r in doc.relations]
+    assert ("T1", "Acts-on", "T3") in labels and ("T5", "Mod-Link", "T1") in labels
+    assert doc.meta["brat_other"] == ["A1\tNegated T5", "#1\tAnnotatorNotes T1\tcheck"]
