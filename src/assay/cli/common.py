@@ -10,7 +10,7 @@ from assay.doc import Document
 from assay.errors import FormatError, Problems
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # an error stays one line, never wrapped
 
 FORMAT_HELP = (f"one of: {', '.join(formats.FORMATS)}. somd and brat span several files: "
                "give a folder, or for somd a prefix such as data/train (data/train_texts.txt ...)")

@@ -1,0 +1,110 @@
+"""Read every corpus in ../shared/datasets with its reader and compare the counts with those
+its SOURCE.txt / README state.
+
+Run: .venv/bin/python bench/dataset_counts.py [--datasets PATH]   (or: make bench-datasets)
+
+A `-` in the expected column: the source states no figure for that count. `relations` for
+WLPC counts R lines plus E (event) lines, as SOURCE.txt does. CoNLL-2003's stated entities are
+its B- tags; the file also holds stray I- tags after O (267 in train, 56 in dev), which the
+lenient reader reports and reads as entities, so they are added to the expected count here.
+"""
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from assay import formats
+from assay.doc import Document
+from assay.errors import Problems
+
+DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
+
+
+@dataclass
+class Corpus:
+    name: str
+    format: str
+    paths: tuple[str, ...]
+    documents: int | None = None
+    sentences: int | None = None
+    entities: int | None = None
+    relations: int | None = None
+    problems: int = 0  # records the source itself gets wrong, found and reported in lenient mode
+
+
+CORPORA = [
+    Corpus("SciERC train", "dygie", ("scierc/train.json",), 350, 1861, 5598, 3219),
+    Corpus("SciERC dev", "dygie", ("scierc/dev.json",), 50, 275, 811, 455),
+    Corpus("CoNLL04 train", "spert", ("conll04/train.json",), 922, None, 3377, 1283),
+    Corpus("CoNLL04 dev", "spert", ("conll04/dev.json",), 231, None, 893, 343),
+    Corpus("SOMD train+dev", "somd", ("somd2025/train", "somd2025/dev"), 1149, 1149, 4182, 2551),
+    Corpus("GutBrainIE platinum", "gutbrainie", ("gutbrainie2025/train_platinum.json",), 111, None, 3638, 1455),
+    Corpus("GutBrainIE gold", "gutbrainie", ("gutbrainie2025/train_gold.json",), 208, None, 5192, 1994),
+    Corpus("GutBrainIE silver", "gutbrainie", ("gutbrainie2025/train_silver.json",), 499, None, 15275, 10616),
+    Corpus("GutBrainIE bronze", "gutbrainie", ("gutbrainie2025/train_bronze.json",), 749, None, 21357, 8165),
+    Corpus("BC5CDR CID train", "pubtator", ("bc5cdr_cid/train.pubtator",), 500, None, None, 1038),
+    Corpus("BC5CDR CID dev", "pubtator", ("bc5cdr_cid/dev.pubtator",), 500, None, 9591, 1012),
+    Corpus("WLPC train", "brat", ("wlpc/train",), 370, None, 48197, 29002),
+    Corpus("WLPC dev", "brat", ("wlpc/dev",), 122, None, 15972, 9543),
+    Corpus("GENIA train", "genia", ("genia_nested/train.jsonl",), 1500, 1500),
+    Corpus("GENIA dev", "genia", ("genia_nested/dev.jsonl",), 265, 265),
+    Corpus("CoNLL-2003 train", "conll", ("conll2003/train.txt",), 14041, 14041, 23234 + 267, 0, 267),
+    Corpus("CoNLL-2003 dev", "conll", ("conll2003/dev.txt",), 3250, 3250, 5886 + 56, 0, 56),
+    *(Corpus(f"{name} {split}", "conll", (f"biomed_ner/{name}/{split}.tsv",))
+      for name in ("BC5CDR", "BC5CDR-chem", "BC5CDR-disease", "NCBI-disease", "BC2GM", "linnaeus")
+      for split in ("train", "devel")),
+    Corpus("MeasEval train (BRAT)", "brat", ("measeval/train/brat",)),
+]
+COUNTS = ("documents", "sentences", "entities", "relations", "problems")
+
+
+def relation_lines(doc: Document) -> int:
+    """Relations as a file counts its lines: an event (BRAT E line) counts once, not per argument."""
+    events = sum(len(e.attrs.get("events", [])) for e in doc.entities)
+    return events + sum(1 for r in doc.relations if "event" not in r.attrs)
+
+
+def count(corpus: Corpus, root: Path) -> dict[str, int]:
+    problems = Problems(strict=False)
+    docs = [d for path in corpus.paths for d in formats.read(root / path, corpus.format, problems)]
+    return {"documents": len(docs), "sentences": sum(len(d.sentences) for d in docs),
+            "entities": sum(len(d.entities) for d in docs),
+            "relations": sum(relation_lines(d) for d in docs), "problems": len(problems.errors)}
+
+
+def mismatches(corpus: Corpus, found: dict[str, int]) -> list[str]:
+    return [f"{corpus.name} {key}: read {found[key]}, expected {getattr(corpus, key)}"
+            for key in COUNTS if getattr(corpus, key) is not None and found[key] != getattr(corpus, key)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=DEFAULT)
+    args = parser.parse_args()
+    table = Table(title=f"corpora in {args.datasets}: read / expected")
+    table.add_column("corpus")
+    table.add_column("format")
+    for key in COUNTS:
+        table.add_column(key, justify="right")
+    wrong = []
+    for corpus in CORPORA:
+        found = count(corpus, args.datasets)
+        wrong += mismatches(corpus, found)
+        cells = []
+        for key in COUNTS:
+            want = getattr(corpus, key)
+            mark = "" if want is None else (" ok" if want == found[key] else f" ≠ {want}")
+            cells.append(f"{found[key]}{mark}")
+        table.add_row(corpus.name, corpus.format, *cells)
+    Console(width=140).print(table)
+    for line in wrong:
+        print("MISMATCH", line)
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""The command line: convert, stats and evaluate, as a user types them."""
+import json
+
+from typer.testing import CliRunner
+
+from assay.cli import app
+from tests.fixtures import write_fixture
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_every_verb_has_help_with_an_example():
+    for verb in ("convert", "stats", "evaluate"):
+        result = invoke(verb, "--help")
+        assert result.exit_code == 0 and "Example: assay" in result.output
+
+
+def test_convert_then_evaluate_scores_one(tmp_path):
+    gold = write_fixture("dygie", tmp_path)
+    result = invoke("convert", "--from", "dygie", "--to", "jsonl", gold, tmp_path / "out.jsonl")
+    assert result.exit_code == 0, result.output
+    result = invoke("evaluate", "--gold", tmp_path / "out.jsonl", "--pred", tmp_path / "out.jsonl",
+                    "--format", "jsonl", "--protocol", "strict", "--json", tmp_path / "s.json")
+    assert result.exit_code == 0, result.output
+    scores = json.loads((tmp_path / "s.json").read_text())
+    assert set(scores) == {"entities_strict", "entities_boundary", "entities_partial",
+                           "relations_strict", "relations_boundary"}
+    assert scores["relations_strict"]["micro_f1"] == 1.0 and "per_label" in scores["entities_strict"]
+
+
+def test_convert_says_what_the_target_cannot_hold(tmp_path):
+    result = invoke("convert", "--from", "somd", "--to", "conll", write_fixture("somd", tmp_path),
+                    tmp_path / "x.conll")
+    assert result.exit_code == 0 and "cannot hold relations: 2 not written" in result.output
+
+
+def test_stats_counts_nesting(tmp_path):
+    result = invoke("stats", write_fixture("genia", tmp_path), "--format", "genia", "--json")
+    stats = json.loads(result.output)
+    assert stats["entities"] == 3 and stats["nested_entities"] == 1
+    assert stats["entities_by_label"] == {"DNA": 1, "cell_type": 1, "protein": 1}
+
+
+def test_bad_input_is_one_clear_line_and_exit_one(tmp_path):
+    bad = tmp_path / "bad.conll"
+    bad.write_text("Aspirin O\nulcers I-Disease\n\n")
+    result = invoke("stats", bad, "--format", "conll")
+    assert result.exit_code == 1 and f"{bad}:2: I-Disease follows O" in result.output
+    lenient = invoke("stats", bad, "--format", "conll", "--lenient")
+    assert lenient.exit_code == 0 and "1 record(s) skipped" in lenient.output
+
+
+def test_unknown_format_and_protocol_are_refused(tmp_path):
+    assert invoke("stats", tmp_path, "--format", "xml").exit_code != 0
+    gold = write_fixture("jsonl", tmp_path)
+    result = invoke("evaluate", "--gold", gold, "--pred", gold, "--format", "jsonl", "--protocol", "bleu")
+    assert result.exit_code == 1 and "unknown protocol" in result.output
