@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterable, Iterator
 
 from assay.doc import Document
 from assay.errors import FormatError, InvalidDocument, Problems
@@ -16,6 +16,11 @@ def load_json(path: str | Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as err:
         raise FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, err.lineno) from None
+
+
+def write_json(path: str | Path, data: Any, indent: int | None = None) -> None:
+    text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+    prepare_output(path).write_text(text, encoding="utf-8")
 
 
 def read_text(path: str | Path) -> str:
@@ -58,3 +63,29 @@ def field(record: dict, key: str, kind: type | tuple[type, ...], where: str) -> 
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(k.__name__ for k in kinds)
+
+
+def read_json_lines(path: str | Path, problems: Problems,
+                    build: Callable[[Any, int], Document]) -> Iterator[Document]:
+    """Documents from a JSON-lines file, one `build(record, line number)` a non-blank line;
+    a bad line is reported with its number."""
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = build(json.loads(line), number)
+        except json.JSONDecodeError as err:
+            problems.report(FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, number))
+            continue
+        except (ValueError, TypeError) as err:
+            problems.report(FormatError(str(err), path, number))
+            continue
+        if checked(doc, problems, path, number):
+            yield doc
+
+
+def write_json_lines(docs: Iterable[Document], path: str | Path,
+                     to_record: Callable[[Document], dict]) -> None:
+    with prepare_output(path).open("w", encoding="utf-8") as out:
+        for doc in docs:
+            out.write(json.dumps(to_record(doc), ensure_ascii=False) + "\n")

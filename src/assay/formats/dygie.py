@@ -8,13 +8,12 @@ groups C1, C2, ...; other top-level fields are kept in `meta` and written back.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from assay.doc import Document, MentionGroup, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, field, prepare_output, read_text
+from assay.formats.base import field, read_json_lines, write_json_lines
 from assay.formats.tokenized import document_from_tokens, token_view
 
 HOLDS = {"relations": True, "nested": True, "groups": True}
@@ -23,26 +22,12 @@ KNOWN = {"doc_key", "sentences", "ner", "relations", "clusters"}
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
     problems = problems or Problems()
-    for number, line in enumerate(read_text(path).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            doc = _document(json.loads(line), path, number, problems)
-        except json.JSONDecodeError as err:
-            problems.report(FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, number))
-            continue
-        except (ValueError, TypeError) as err:
-            problems.report(FormatError(str(err), path, number))
-            continue
-        if checked(doc, problems, path, number):
-            yield doc
+    return read_json_lines(path, problems,
+                           lambda record, number: _document(record, path, number, problems))
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    with prepare_output(path).open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(json.dumps(to_record(doc), ensure_ascii=False) + "\n")
-
+    write_json_lines(docs, path, to_record)
 
 def to_record(doc: Document) -> dict[str, Any]:
     view = token_view(doc)

@@ -13,13 +13,12 @@ they are written back as they were.
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation, Section
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, field, load_json, prepare_output
+from assay.formats.base import checked, field, load_json, write_json
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
 DERIVED = {
@@ -47,9 +46,7 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    out = {doc.id: to_article(doc) for doc in docs}
-    prepare_output(path).write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n",
-                                    encoding="utf-8")
+    write_json(path, {doc.id: to_article(doc) for doc in docs}, indent=2)
 
 
 def to_article(doc: Document) -> dict[str, Any]:

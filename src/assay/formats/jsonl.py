@@ -6,36 +6,20 @@ A line: {"id", "text", "entities": [{"id", "start", "end", "label", ...}], "rela
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from assay.doc import Document, Entity, MentionGroup, Relation, Section, number_entities
-from assay.errors import FormatError, Problems
-from assay.formats.base import checked, field, prepare_output, read_text
+from assay.errors import Problems
+from assay.formats.base import field, read_json_lines, write_json_lines
 
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
-    problems = problems or Problems()
-    for number, line in enumerate(read_text(path).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            doc = doc_from_dict(json.loads(line))
-        except json.JSONDecodeError as err:
-            problems.report(FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, number))
-            continue
-        except (ValueError, TypeError) as err:
-            problems.report(FormatError(str(err), path, number))
-            continue
-        if checked(doc, problems, path, number):
-            yield doc
+    return read_json_lines(path, problems or Problems(), lambda record, _: doc_from_dict(record))
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    with prepare_output(path).open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(json.dumps(doc_to_dict(doc), ensure_ascii=False) + "\n")
+    write_json_lines(docs, path, doc_to_dict)
 
 
 def doc_to_dict(doc: Document) -> dict[str, Any]:

@@ -6,13 +6,12 @@
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from assay.doc import Document, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, field, load_json, prepare_output
+from assay.formats.base import checked, field, load_json, write_json
 from assay.formats.tokenized import document_from_tokens, token_view
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
@@ -49,8 +48,7 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    records = [to_record(doc) for doc in docs]
-    prepare_output(path).write_text(json.dumps(records, ensure_ascii=False) + "\n", encoding="utf-8")
+    write_json(path, [to_record(doc) for doc in docs])
 
 
 def to_record(doc: Document) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from assay.doc import Document, Entity, Span
+from assay.doc import Entity, Span
 from assay.metrics.matching import Pairs
 from assay.metrics.scores import Combined, Score, count
 from assay.text.tokens import doc_words
