@@ -11,6 +11,7 @@ lenient reader reports and reads as entities, so they are added to the expected 
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,7 +86,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=DEFAULT)
     args = parser.parse_args()
-    table = Table(title=f"corpora in {args.datasets}: read / expected")
+    table = Table(title=f"corpora in {os.path.relpath(args.datasets)}: read / expected")
     table.add_column("corpus")
     table.add_column("format")
     for key in COUNTS:
