@@ -59,3 +59,12 @@ def test_unknown_format_and_protocol_are_refused(tmp_path):
     gold = write_fixture("jsonl", tmp_path)
     result = invoke("evaluate", "--gold", gold, "--pred", gold, "--format", "jsonl", "--protocol", "bleu")
     assert result.exit_code == 1 and "unknown protocol" in result.output
+
+
+def test_convert_names_groups_and_their_relations_that_the_target_lacks(tmp_path):
+    result = invoke("convert", "--from", "pubtator", "--to", "brat",
+                    write_fixture("pubtator", tmp_path), tmp_path / "brat")
+    assert result.exit_code == 0, result.output
+    assert "cannot hold mention groups: 3 not written" in result.output
+    assert "cannot hold relations between mention groups: 1 not written" in result.output
+    assert invoke("stats", tmp_path / "brat", "--format", "brat").exit_code == 0

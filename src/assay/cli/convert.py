@@ -29,7 +29,14 @@ def run(
     docs = read_all(source, from_format, lenient)
     holds = formats.holds(to_format)
     lost = {"relations": sum(len(d.relations) for d in docs) if not holds["relations"] else 0,
-            "mention groups": sum(len(d.groups) for d in docs) if not holds["groups"] else 0}
+            "mention groups": 0, "relations between mention groups": 0}
+    if not holds["groups"]:
+        for doc in docs:
+            groups = {g.id for g in doc.groups}
+            kept = [r for r in doc.relations if r.head not in groups and r.tail not in groups]
+            lost["mention groups"] += len(groups)
+            lost["relations between mention groups"] += len(doc.relations) - len(kept)
+            doc.groups, doc.relations = [], kept
     try:
         formats.write(docs, target, to_format)
     except FormatError as err:
