@@ -68,3 +68,11 @@ def test_convert_names_groups_and_their_relations_that_the_target_lacks(tmp_path
     assert "cannot hold mention groups: 3 not written" in result.output
     assert "cannot hold relations between mention groups: 1 not written" in result.output
     assert invoke("stats", tmp_path / "brat", "--format", "brat").exit_code == 0
+
+
+def test_convert_counts_each_lost_relation_once(tmp_path):
+    result = invoke("convert", "--from", "pubtator", "--to", "conll",
+                    write_fixture("pubtator", tmp_path), tmp_path / "x.conll")
+    assert result.exit_code == 0, result.output
+    assert "cannot hold relations between mention groups: 1 not written" in result.output
+    assert "cannot hold relations:" not in result.output

@@ -29,6 +29,7 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 def write(docs: Iterable[Document], path: str | Path) -> None:
     write_json_lines(docs, path, to_record)
 
+
 def to_record(doc: Document) -> dict[str, Any]:
     view = token_view(doc)
     try:

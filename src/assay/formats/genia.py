@@ -19,7 +19,7 @@ KNOWN = {"tokens", "entity_mentions", "sent_id"}
 
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
-    return read_json_lines(path, problems or Problems(), lambda record, number: _document(record, number))
+    return read_json_lines(path, problems or Problems(), _document)
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
