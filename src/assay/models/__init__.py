@@ -1,0 +1,1 @@
+"""Model families: each a small package registered by name in `registry`."""

@@ -1,0 +1,100 @@
+"""What every model family shares: the Extractor interface, and for PyTorch families the model
+directory (config, weights, schema, tokenizer), frozen encoder parameters and devices."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Iterator, Protocol
+
+import torch
+from torch import nn
+
+from assay.doc import Document, Entity, Relation
+from assay.schema import Schema
+
+WEIGHTS = "weights.safetensors"
+
+
+class Extractor(Protocol):
+    schema: Schema
+
+    def predict(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]: ...
+    def save(self, path: Path) -> None: ...
+    @classmethod
+    def load(cls, path: Path) -> "Extractor": ...
+
+
+def default_device() -> torch.device:
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def with_predictions(doc: Document, entities: list[Entity],
+                     relations: list[Relation]) -> Document:
+    """`doc` with its annotations replaced by predictions (id, text, sentences, sections and
+    meta kept), entities numbered T1.. in text order and relations R1.."""
+    order = sorted(range(len(entities)), key=lambda i: (entities[i].start, entities[i].end))
+    new_id = {entities[i].id: f"T{k}" for k, i in enumerate(order, 1)}
+    ents = [replace(entities[i], id=new_id[entities[i].id]) for i in order]
+    rels = [replace(r, head=new_id[r.head], tail=new_id[r.tail], id=f"R{k}")
+            for k, r in enumerate(relations, 1)]
+    return replace(doc, entities=ents, relations=rels, groups=[])
+
+
+def freeze(encoder: nn.Module, prefixes: list[str]) -> None:
+    """Keep the encoder parameters under these name prefixes at their pretrained values."""
+    names = [n for n, _ in encoder.named_parameters()]
+    for prefix in prefixes:
+        if not any(n.startswith(prefix) for n in names):
+            raise ValueError(f"freeze: no encoder parameter starts with {prefix!r}; "
+                             f"names look like {names[0]!r}")
+    for name, param in encoder.named_parameters():
+        if any(name.startswith(p) for p in prefixes):
+            param.requires_grad_(False)
+
+
+def trainable_state(module: nn.Module) -> dict[str, torch.Tensor]:
+    """The state to save: everything but frozen parameters (they come from the encoder's
+    pretrained weights when the model is loaded)."""
+    frozen = {n for n, p in module.named_parameters() if not p.requires_grad}
+    return {n: t for n, t in module.state_dict().items() if n not in frozen}
+
+
+def save_dir(path: Path, config: dict, encoder_config: dict, schema: Schema, module: nn.Module,
+             tokenizer, dtype: torch.dtype = torch.float32) -> None:
+    """A model directory: config.json (the family's config and the encoder's architecture),
+    schema.json, tokenizer/ and the weights (frozen encoder parameters left out)."""
+    from safetensors.torch import save_file
+
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "config.json").write_text(json.dumps(
+        {"model": config, "encoder_config": encoder_config}, indent=2, default=str),
+        encoding="utf-8")
+    schema.save(path / "schema.json")
+    tokenizer.save_pretrained(str(path / "tokenizer"))
+    state = {n: (t.to(dtype) if t.is_floating_point() else t).contiguous()
+             for n, t in trainable_state(module).items()}
+    save_file(state, str(path / WEIGHTS))
+
+
+def read_dir(path: Path) -> tuple[dict, dict, Schema]:
+    config_file = path / "config.json"
+    if not config_file.exists():
+        raise FileNotFoundError(f"{path}: not a model directory (no config.json)")
+    data = json.loads(config_file.read_text(encoding="utf-8"))
+    return data["model"], data["encoder_config"], Schema.load(path / "schema.json")
+
+
+def load_weights(module: nn.Module, path: Path) -> None:
+    """Fill `module` from `path`'s weights; what is missing must be frozen parameters."""
+    from safetensors.torch import load_file
+
+    state = load_file(str(path / WEIGHTS))
+    reference = module.state_dict()
+    state = {n: t.to(reference[n].dtype) if n in reference else t for n, t in state.items()}
+    result = module.load_state_dict(state, strict=False)
+    frozen = {n for n, p in module.named_parameters() if not p.requires_grad}
+    missing = set(result.missing_keys) - frozen
+    if missing or result.unexpected_keys:
+        raise ValueError(f"{path / WEIGHTS}: weights do not fit the model (missing "
+                         f"{sorted(missing)[:3]}, unexpected {result.unexpected_keys[:3]})")

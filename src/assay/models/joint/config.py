@@ -1,0 +1,32 @@
+"""Hyper-parameters of the `joint` family (the `[model]` table of a recipe)."""
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class JointConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    family: Literal["joint"] = "joint"
+    encoder: str = Field("minilm", description="`minilm` (packaged), a Hugging Face id or a path")
+    max_length: int = Field(256, ge=16, description="sub-word pieces per encoder window")
+    dropout: float = Field(0.1, ge=0, lt=1)
+    training: Literal["joint", "disjoint"] = Field(
+        "joint", description="joint: one encoder, L = L_NER + λ·L_RE in one backward pass; "
+        "disjoint: NER and RE each on an encoder of its own, no gradient shared")
+    re_weight: float = Field(1.0, ge=0, description="λ in L = L_NER + λ·L_RE")
+    entity_repr: Literal["first", "mean"] = Field(
+        "first", description="an entity is its first unit's vector (the paper) or their mean")
+    label_dim: int = Field(0, ge=0, description="entity-label embedding in the pair "
+                           "representation (0: none, as in the paper)")
+    shape_dim: int = Field(32, ge=0, description="word-shape embedding (case, digits, "
+                           "punctuation, attached to the previous unit) beside each unit's "
+                           "vector: uncased encoders lose case (0: none)")
+    decoding: Literal["viterbi", "argmax"] = Field(
+        "viterbi", description="viterbi: best valid IOB2 path; argmax: each unit alone")
+    schema_pairs: bool = Field(True, description="at inference, classify only entity pairs "
+                               "whose label pair some relation of the schema allows")
+    freeze: list[str] = Field(default_factory=list, description="encoder parameter-name "
+                              "prefixes kept at their pretrained values and not saved")

@@ -1,0 +1,229 @@
+"""The `joint` extractor: batching, the training step, prediction, save and load."""
+from __future__ import annotations
+
+import random
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from assay.doc import Document, Entity, Relation
+from assay.models.base import (default_device, freeze, load_weights, read_dir, save_dir,
+                               with_predictions)
+from assay.models.encoders import load_encoder, load_tokenizer
+from assay.models.joint.config import JointConfig
+from assay.models.joint.decode import allowed_transitions, decode_tags
+from assay.models.joint.model import JointModule
+from assay.models.windows import Window, make_windows
+from assay.schema import Schema
+from assay.text.bio import spans_to_tags
+
+NO_RELATION = "none"
+CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant
+
+
+class JointExtractor:
+    family = "joint"
+
+    def __init__(self, config: JointConfig, schema: Schema, module: JointModule, tokenizer,
+                 encoder_config: dict):
+        self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
+        self.encoder_config = encoder_config
+        self.tags = ["O"] + [f"{p}-{label}" for label in schema.entity_labels for p in "BI"]
+        self.relations = [NO_RELATION] + list(schema.relation_labels)
+        self.constraints = allowed_transitions(self.tags)
+        self.allowed = self._allowed_relations()
+        self.device = default_device()
+        self.module.to(self.device)
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def create(cls, config: JointConfig, schema: Schema) -> "JointExtractor":
+        """A new model on pretrained encoder weights, for training."""
+        encoders = [load_encoder(config.encoder) for _ in
+                    range(2 if config.training == "disjoint" else 1)]
+        for encoder in encoders:
+            freeze(encoder, config.freeze)
+        module = JointModule(config, encoders[0], encoders[1] if len(encoders) > 1 else None,
+                             1 + 2 * len(schema.entity_labels), max(1, len(schema.entity_labels)),
+                             1 + len(schema.relation_labels))
+        return cls(config, schema, module, load_tokenizer(config.encoder),
+                   encoders[0].config.to_dict())
+
+    @classmethod
+    def load(cls, path: Path) -> "JointExtractor":
+        from transformers import AutoTokenizer
+
+        path = Path(path)
+        config_data, encoder_config, schema = read_dir(path)
+        config = JointConfig(**config_data)
+        n = 2 if config.training == "disjoint" else 1
+        # frozen parameters are not in the weights file: they come from the pretrained encoder
+        encoders = [load_encoder(config.encoder, pretrained=bool(config.freeze),
+                                 config=encoder_config) for _ in range(n)]
+        for encoder in encoders:
+            freeze(encoder, config.freeze)
+        module = JointModule(config, encoders[0], encoders[1] if n > 1 else None,
+                             1 + 2 * len(schema.entity_labels), max(1, len(schema.entity_labels)),
+                             1 + len(schema.relation_labels))
+        load_weights(module, path)
+        module.eval()
+        tokenizer = AutoTokenizer.from_pretrained(str(path / "tokenizer"))
+        return cls(config, schema, module, tokenizer, encoder_config)
+
+    def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
+        save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,
+                 self.module, self.tokenizer, dtype)
+
+    # -- training ---------------------------------------------------------------------------
+    def parameter_groups(self) -> tuple[list, list]:
+        """(encoder parameters, head parameters), for their separate learning rates."""
+        encoder_ids = {id(p) for e in self.module.encoders() for p in e.parameters()}
+        params = [p for p in self.module.parameters() if p.requires_grad]
+        return ([p for p in params if id(p) in encoder_ids],
+                [p for p in params if id(p) not in encoder_ids])
+
+    def examples(self, docs: list[Document]) -> list[Window]:
+        """Windows with their gold tags and gold entity pairs. Entities that IOB2 cannot hold
+        (nested or overlapping another) are left out of the tags and counted in `skipped`."""
+        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
+        self.skipped = 0
+        for w in windows:
+            doc = docs[w.doc]
+            lo, hi = w.units[0][0], w.units[-1][1]
+            inside = [e for e in doc.entities if lo <= e.start and e.end <= hi and not e.fragments]
+            kept = _non_overlapping(inside)
+            self.skipped += len(inside) - len(kept)
+            tags = spans_to_tags(w.units, kept)
+            first = {s: i for i, (s, _) in enumerate(w.units)}
+            end = {e: i + 1 for i, (_, e) in enumerate(w.units)}
+            label_id = {label: k for k, label in enumerate(self.schema.entity_labels)}
+            spans = {e.id: (first[e.start], end[e.end], label_id[e.label]) for e in kept}
+            gold = {(r.head, r.tail): self.relations.index(r.label) for r in doc.relations
+                    if r.head in spans and r.tail in spans}
+            w.gold = {"tags": [self.tags.index(t) for t in tags],
+                      "pairs": [(spans[h] + spans[t], gold.get((h, t), 0))
+                                for h in spans for t in spans if h != t]}
+        return windows
+
+    def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
+                ) -> Iterator[dict]:
+        """Batches of windows of similar length (less padding), in a seeded random order of
+        batches when training."""
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        if seed is not None:
+            random.Random(seed).shuffle(groups)
+        for group in groups:
+            yield self.collate([windows[i] for i in group])
+
+    def collate(self, windows: list[Window]) -> dict:
+        n_pieces, n_units = max(map(len, windows)), max(len(w.units) for w in windows)
+        pad = self.tokenizer.pad_token_id
+        batch = {
+            "input_ids": [w.input_ids + [pad] * (n_pieces - len(w)) for w in windows],
+            "attention_mask": [[1] * len(w) + [0] * (n_pieces - len(w)) for w in windows],
+            "first_piece": [w.first_piece + [0] * (n_units - len(w.units)) for w in windows],
+            "shapes": [w.shapes + [0] * (n_units - len(w.units)) for w in windows],
+        }
+        batch = {k: torch.tensor(v, device=self.device) for k, v in batch.items()}
+        batch["windows"] = windows
+        if windows[0].gold:
+            batch["tags"] = torch.tensor([w.gold["tags"] + [-100] * (n_units - len(w.units))
+                                          for w in windows], device=self.device)
+            rows = [(b,) + tuple(spans) for b, w in enumerate(windows) for spans, _ in w.gold["pairs"]]
+            batch["pairs"] = torch.tensor(rows, device=self.device, dtype=torch.long).view(-1, 7)
+            batch["pair_labels"] = torch.tensor([y for w in windows for _, y in w.gold["pairs"]],
+                                                device=self.device, dtype=torch.long)
+        return batch
+
+    def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
+        """The loss terms: `ner`, `re` and `loss` = ner + λ·re."""
+        units = self.module.ner_units(batch)
+        logits = self.module.tag_logits(units)
+        ner = F.cross_entropy(logits.flatten(0, 1), batch["tags"].flatten(), ignore_index=-100)
+        if len(batch["pairs"]):
+            re_units = self.module.relation_units(batch, units)
+            re = F.cross_entropy(self.module.pair_logits(re_units, batch["pairs"]),
+                                 batch["pair_labels"])
+        else:
+            re = ner.new_zeros(())
+        return {"loss": ner + self.config.re_weight * re, "ner": ner, "re": re}
+
+    # -- prediction -------------------------------------------------------------------------
+    def predict(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
+        """Each document with its annotations replaced by predicted entities and relations."""
+        self.module.eval()
+        docs = iter(docs)
+        while chunk := list(islice(docs, CHUNK * batch_size)):
+            found = [([], []) for _ in chunk]
+            windows = make_windows(chunk, self.tokenizer, self.config.max_length)
+            with torch.inference_mode():
+                for batch in self.batches(windows, batch_size):
+                    self._predict_batch(batch, chunk, found)
+            for doc, (entities, relations) in zip(chunk, found):
+                yield with_predictions(doc, entities, relations)
+
+    def _predict_batch(self, batch: dict, docs: list[Document], found: list) -> None:
+        units = self.module.ner_units(batch)
+        log_probs = self.module.tag_logits(units).log_softmax(-1).float().cpu().numpy()
+        rows, owners = [], []
+        for b, w in enumerate(batch["windows"]):
+            entities, relations = found[w.doc]
+            spans = [s for s in decode_tags(log_probs[b, :len(w.units)], self.tags,
+                                            self.constraints, self.config.decoding)
+                     if w.owned[0] <= s[0] < w.owned[1]]
+            made = []
+            for first, end, label, score in spans:
+                entity = Entity(w.units[first][0], w.units[end - 1][1], label, score=score,
+                                id=f"E{len(entities) + 1}")
+                entities.append(entity)
+                made.append((first, end, self.schema.entity_labels.index(label), entity))
+            for h in made:
+                for t in made:
+                    if h is not t and (not self.config.schema_pairs or
+                                       self.allowed[h[2], t[2]].any()):
+                        rows.append((b,) + h[:3] + t[:3])
+                        owners.append((w.doc, h, t))
+        if not rows:
+            return
+        pairs = torch.tensor(rows, device=self.device)
+        logits = self.module.pair_logits(self.module.relation_units(batch, units), pairs)
+        if self.config.schema_pairs:
+            mask = torch.as_tensor(self.allowed[pairs[:, 3].cpu(), pairs[:, 6].cpu()],
+                                   device=self.device)
+            logits = logits.masked_fill(~mask, float("-inf"))
+        probs = logits.float().softmax(-1).cpu().numpy()
+        for (doc, h, t), p in zip(owners, probs):
+            k = int(p.argmax())
+            if k:
+                relations = found[doc][1]
+                relations.append(Relation(h[3].id, t[3].id, self.relations[k], score=float(p[k]),
+                                          id=f"R{len(relations) + 1}"))
+
+    def _allowed_relations(self) -> np.ndarray:
+        """allowed[head label, tail label, relation]: the schema's pairs (any pair for a
+        relation that lists none); "no relation" is always allowed."""
+        labels = self.schema.entity_labels
+        allowed = np.zeros((max(1, len(labels)), max(1, len(labels)), len(self.relations)), bool)
+        allowed[:, :, 0] = True
+        for k, name in enumerate(self.relations[1:], 1):
+            pairs = self.schema.relation_labels[name]
+            if not pairs:
+                allowed[:, :, k] = True
+            for h, t in pairs:
+                if h in labels and t in labels:
+                    allowed[labels.index(h), labels.index(t), k] = True
+        return allowed
+
+
+def _non_overlapping(entities: list[Entity]) -> list[Entity]:
+    """The longest entities first, each kept when it overlaps none kept before."""
+    kept: list[Entity] = []
+    for e in sorted(entities, key=lambda e: (e.start - e.end, e.start)):
+        if all(e.end <= k.start or k.end <= e.start for k in kept):
+            kept.append(e)
+    return kept

@@ -1,0 +1,72 @@
+"""The `joint` network: unit vectors from an encoder, a BIO tagger and a pair classifier."""
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from assay.models.joint.config import JointConfig
+from assay.text.units import N_SHAPES
+
+
+class UnitEncoder(nn.Module):
+    """Each unit's vector: its first sub-word piece's hidden state (the paper's mask m_i),
+    beside an embedding of its shape."""
+
+    def __init__(self, encoder: nn.Module, shape_dim: int):
+        super().__init__()
+        self.encoder = encoder
+        self.shape = nn.Embedding(N_SHAPES, shape_dim) if shape_dim else None
+        self.dim = encoder.config.hidden_size + shape_dim
+
+    def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+        hidden = self.encoder(input_ids=batch["input_ids"],
+                              attention_mask=batch["attention_mask"]).last_hidden_state
+        index = batch["first_piece"].unsqueeze(-1).expand(-1, -1, hidden.size(-1))
+        units = hidden.gather(1, index)
+        if self.shape is not None:
+            units = torch.cat([units, self.shape(batch["shapes"])], dim=-1)
+        return units
+
+
+class JointModule(nn.Module):
+    def __init__(self, config: JointConfig, encoder: nn.Module, re_encoder: nn.Module | None,
+                 n_tags: int, n_entity_labels: int, n_relations: int):
+        super().__init__()
+        self.config = config
+        self.ner_units = UnitEncoder(encoder, config.shape_dim)
+        self.re_units = UnitEncoder(re_encoder, config.shape_dim) if re_encoder else None
+        dim = self.ner_units.dim
+        self.dropout = nn.Dropout(config.dropout)
+        self.tagger = nn.Linear(dim, n_tags)
+        self.label = nn.Embedding(n_entity_labels, config.label_dim) if config.label_dim else None
+        entity_dim = dim + config.label_dim
+        hidden = encoder.config.hidden_size
+        self.pair = nn.Sequential(nn.Linear(2 * entity_dim, hidden), nn.GELU(),
+                                  nn.Dropout(config.dropout), nn.Linear(hidden, n_relations))
+
+    def encoders(self) -> list[nn.Module]:
+        return [m.encoder for m in (self.ner_units, self.re_units) if m is not None]
+
+    def tag_logits(self, units: torch.Tensor) -> torch.Tensor:
+        return self.tagger(self.dropout(units))
+
+    def relation_units(self, batch: dict, ner_units: torch.Tensor) -> torch.Tensor:
+        return ner_units if self.re_units is None else self.re_units(batch)
+
+    def pair_logits(self, units: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
+        """`pairs`: rows of (window, head first unit, head end, head label, tail first unit,
+        tail end, tail label), ends exclusive."""
+        head = self._entities(units, pairs[:, 0], pairs[:, 1], pairs[:, 2], pairs[:, 3])
+        tail = self._entities(units, pairs[:, 0], pairs[:, 4], pairs[:, 5], pairs[:, 6])
+        return self.pair(self.dropout(torch.cat([head, tail], dim=-1)))
+
+    def _entities(self, units, window, first, end, label) -> torch.Tensor:
+        if self.config.entity_repr == "first":
+            vectors = units[window, first]
+        else:
+            sums = torch.cat([units.new_zeros(units.size(0), 1, units.size(2)),
+                              units.cumsum(1)], dim=1)
+            vectors = (sums[window, end] - sums[window, first]) / (end - first).unsqueeze(-1)
+        if self.label is not None:
+            vectors = torch.cat([vectors, self.label(label)], dim=-1)
+        return vectors

@@ -1,0 +1,31 @@
+"""Model families by name, and loading a model directory whatever its family."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+
+def families() -> dict[str, tuple[type[BaseModel], type]]:
+    """family name -> (its config class, its extractor class)."""
+    from assay.models.joint import JointConfig, JointExtractor
+
+    return {"joint": (JointConfig, JointExtractor)}
+
+
+def family(name: str) -> tuple[type[BaseModel], type]:
+    known = families()
+    if name not in known:
+        raise ValueError(f"unknown model family {name!r}; known: {', '.join(known)}")
+    return known[name]
+
+
+def load_model(path: str | Path):
+    """The extractor saved in a model directory."""
+    path = Path(path)
+    config_file = path / "config.json"
+    if not config_file.exists():
+        raise FileNotFoundError(f"{path}: not a model directory (no config.json)")
+    name = json.loads(config_file.read_text(encoding="utf-8"))["model"]["family"]
+    return family(name)[1].load(path)

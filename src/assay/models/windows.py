@@ -1,0 +1,85 @@
+"""Encoder inputs: each sentence's units as sub-word ids, in windows that fit the encoder.
+
+A sentence longer than the encoder's window is cut into overlapping windows over its units.
+Every unit is *owned* by exactly one window (the overlap is split at its middle), so that a
+prediction made at a unit comes from one window only; nothing is truncated.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from assay.doc import Document, Span
+from assay.text.sentences import split_sentences
+from assay.text.units import shape_ids, unit_spans
+
+
+@dataclass
+class Window:
+    doc: int                      # index of the document in the batch of documents
+    units: list[Span]             # character spans of the window's units
+    owned: tuple[int, int]        # [first, last + 1) of the units this window decides
+    input_ids: list[int]          # [CLS] pieces [SEP]
+    first_piece: list[int]        # position in input_ids of each unit's first piece
+    shapes: list[int]
+    gold: dict = field(default_factory=dict)  # family-specific training targets
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+def sentence_spans(doc: Document) -> list[Span]:
+    """The document's sentences, or rule-based ones when it has none."""
+    return doc.sentences or split_sentences(doc.text) or [(0, len(doc.text))]
+
+
+def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
+                 cut_at_entities: bool = False) -> list[Window]:
+    """Windows over every sentence of `docs`. With `cut_at_entities`, units are also split at
+    gold entity boundaries (training), so that every entity covers whole units."""
+    pending: list[tuple[int, list[Span], list[int]]] = []
+    for k, doc in enumerate(docs):
+        cuts = [p for e in doc.entities for p in e.span] if cut_at_entities else ()
+        for s, e in sentence_spans(doc):
+            units = unit_spans(doc.text, s, e, cuts)
+            if units:
+                pending.append((k, units, shape_ids(doc.text, units)))
+    if not pending:
+        return []
+    words = [[docs[k].text[s:e] for s, e in units] for k, units, _ in pending]
+    encoded = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+    budget = max_length - 2
+    windows = []
+    for i, (k, units, shapes) in enumerate(pending):
+        pieces: list[list[int]] = [[] for _ in units]
+        for piece, word in zip(encoded["input_ids"][i], encoded.word_ids(i)):
+            if word is not None:
+                pieces[word].append(piece)
+        pieces = [p[:budget] or [tokenizer.unk_token_id] for p in pieces]
+        for first, last, owned in _cut([len(p) for p in pieces], budget):
+            ids, firsts = [tokenizer.cls_token_id], []
+            for p in pieces[first:last]:
+                firsts.append(len(ids))
+                ids.extend(p)
+            ids.append(tokenizer.sep_token_id)
+            windows.append(Window(k, units[first:last], (owned[0] - first, owned[1] - first),
+                                  ids, firsts, shapes[first:last]))
+    return windows
+
+
+def _cut(lengths: list[int], budget: int) -> list[tuple[int, int, tuple[int, int]]]:
+    """`(first, last + 1, owned range)` of windows over units of these piece counts, each
+    within `budget` pieces, consecutive windows overlapping by about a quarter."""
+    spans, i, n = [], 0, len(lengths)
+    while True:
+        j, total = i, 0
+        while j < n and total + lengths[j] <= budget:
+            total += lengths[j]
+            j += 1
+        j = max(j, i + 1)
+        spans.append((i, j))
+        if j >= n:
+            break
+        i = max(i + 1, j - (j - i) // 4)
+    cuts = [0] + [(spans[w + 1][0] + spans[w][1]) // 2 for w in range(len(spans) - 1)] + [n]
+    return [(a, b, (cuts[w], cuts[w + 1])) for w, (a, b) in enumerate(spans)]

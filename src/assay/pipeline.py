@@ -1,0 +1,54 @@
+"""`assay.load(name or path)`: a model ready to run over text or Documents."""
+from __future__ import annotations
+
+from itertools import count
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from assay.doc import Document
+
+ZOO = Path(__file__).parent / "zoo"
+
+
+def shipped_models() -> list[str]:
+    """The names of the models inside the package (`assay.load(name)`)."""
+    return sorted(p.name for p in ZOO.iterdir() if (p / "config.json").exists()) \
+        if ZOO.exists() else []
+
+
+def resolve_model(name_or_path: str | Path) -> Path:
+    """A shipped model's directory, or the path given; a clear error when it is neither."""
+    path = Path(name_or_path)
+    if (ZOO / str(name_or_path) / "config.json").exists():
+        return ZOO / str(name_or_path)
+    if (path / "config.json").exists():
+        return path
+    raise FileNotFoundError(f"no model {str(name_or_path)!r}: not a shipped model "
+                            f"({', '.join(shipped_models()) or 'none'}) nor a model directory")
+
+
+class Pipeline:
+    """Extractors run in turn over documents (span NER then docre, say)."""
+
+    def __init__(self, extractors: list):
+        self.extractors = extractors
+        self.schema = extractors[-1].schema
+        self._ids = count(1)
+
+    def __call__(self, text: str | Document) -> Document:
+        return next(self.pipe([text]))
+
+    def pipe(self, texts: Iterable[str | Document], batch_size: int = 32) -> Iterator[Document]:
+        """Annotated Documents, one per text, in order; plain strings become documents
+        `text-1`, `text-2`, ... Documents keep their ids, sections and meta."""
+        docs: Iterable[Document] = (t if isinstance(t, Document) else
+                                    Document(id=f"text-{next(self._ids)}", text=t) for t in texts)
+        for extractor in self.extractors:
+            docs = extractor.predict(docs, batch_size=batch_size)
+        return iter(docs)
+
+
+def load(name_or_path: str | Path = "software") -> Pipeline:
+    from assay.models.registry import load_model
+
+    return Pipeline([load_model(resolve_model(name_or_path))])

@@ -1,0 +1,60 @@
+"""Units: the smallest pieces a token-level model labels (runs of letters and digits, and
+single other characters), so that an entity boundary inside a whitespace token, such as the
+`R` of `R.` or the `StataCorp` of `(StataCorp)`, is still a unit boundary."""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import Iterable
+
+from assay.doc import Span
+
+_UNIT = re.compile(r"\w+|[^\w\s]")
+
+#: word-shape classes; the shape id of a unit is `2 * class + attached`, where `attached` says
+#: that no space separates it from the unit before (the pieces of a URL or a version number)
+SHAPES = ("pad", "lower", "title", "upper", "mixed", "digits", "alnum", "punct")
+N_SHAPES = 2 * len(SHAPES)
+
+
+def unit_spans(text: str, start: int = 0, end: int | None = None,
+               cuts: Iterable[int] = ()) -> list[Span]:
+    """The units of `text[start:end]` as character spans, split further at every offset in
+    `cuts` (entity boundaries) that falls inside one."""
+    end = len(text) if end is None else end
+    cut_points = sorted(set(cuts))
+    spans: list[Span] = []
+    for m in _UNIT.finditer(text, start, end):
+        s, e = m.span()
+        i = bisect_left(cut_points, s + 1)
+        while i < len(cut_points) and cut_points[i] < e:
+            spans.append((s, cut_points[i]))
+            s = cut_points[i]
+            i += 1
+        spans.append((s, e))
+    return spans
+
+
+def shape_ids(text: str, spans: list[Span]) -> list[int]:
+    """The shape id of each unit (see `SHAPES`); case matters to uncased encoders that lose it."""
+    ids, previous_end = [], None
+    for s, e in spans:
+        ids.append(2 * SHAPES.index(_shape(text[s:e])) + int(previous_end == s))
+        previous_end = e
+    return ids
+
+
+def _shape(unit: str) -> str:
+    if unit.isdigit():
+        return "digits"
+    if not unit[0].isalnum() and unit[0] != "_":
+        return "punct"
+    if any(c.isdigit() for c in unit):
+        return "alnum"
+    if unit.islower():
+        return "lower"
+    if unit.isupper():
+        return "upper"
+    if unit[0].isupper() and unit[1:].islower():
+        return "title"
+    return "mixed"

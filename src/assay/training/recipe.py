@@ -1,0 +1,104 @@
+"""Training recipes: TOML files with `[data]`, `[model]` and `[train]` tables, validated with
+errors that name the key. Relative paths are read from the directory the command runs in."""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assay import formats
+from assay.metrics import PROTOCOLS
+from assay.models.registry import family
+
+
+class RecipeError(ValueError):
+    pass
+
+
+class DataConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    format: str
+    train: list[str] = Field(min_length=1, description="files or folders, read and joined")
+    dev: str | None = Field(None, description="for selection; without it, the last epoch wins")
+    protocol: str = "strict"
+    lenient: bool = False
+
+    @field_validator("train", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value):
+        if value not in formats.FORMATS:
+            raise ValueError(f"unknown format {value!r}; known: {', '.join(formats.FORMATS)}")
+        return value
+
+    @field_validator("protocol")
+    @classmethod
+    def _known_protocol(cls, value):
+        if value not in PROTOCOLS:
+            raise ValueError(f"unknown protocol {value!r}; known: {', '.join(PROTOCOLS)}")
+        return value
+
+
+class TrainConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    output: str = Field(description="the model directory to write")
+    epochs: int = Field(20, ge=1)
+    batch_size: int = Field(8, ge=1)
+    lr_encoder: float = Field(3e-5, gt=0)
+    lr_head: float = Field(1e-3, gt=0)
+    weight_decay: float = Field(0.01, ge=0)
+    warmup: float = Field(0.1, ge=0, lt=1, description="fraction of all steps")
+    clip: float = Field(1.0, gt=0, description="gradient norm clipping")
+    patience: int = Field(5, ge=1, description="epochs without a better dev metric before stopping")
+    metric: str = Field("entities_strict.micro_f1", description="dev score to select on: "
+                        "`score.field` of the protocol's JSON, e.g. total.macro_f1")
+    seed: int = 13
+    eval_batch_size: int = Field(64, ge=1)
+    save_dtype: Literal["float32", "float16", "bfloat16"] = "float32"
+    max_docs: int | None = Field(None, ge=1, description="train on the first N documents only")
+
+
+class Recipe(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data: DataConfig
+    model: dict
+    train: TrainConfig
+
+    def model_config_object(self) -> BaseModel:
+        config_class, _ = family(self.model.get("family", ""))
+        return config_class(**self.model)
+
+
+def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) -> Recipe:
+    """The validated recipe at `path`; `overrides` maps dotted keys (`train.seed`) to values."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RecipeError(f"{path}: no such recipe") from None
+    except tomllib.TOMLDecodeError as err:
+        raise RecipeError(f"{path}: not valid TOML: {err}") from None
+    for key, value in (overrides or {}).items():
+        table, _, name = key.partition(".")
+        if not name or not isinstance(data.get(table), dict):
+            raise RecipeError(f"{path}: cannot override {key!r}: give table.key, e.g. train.seed")
+        data[table][name] = value
+    try:
+        recipe = Recipe(**data)
+        recipe.model_config_object()
+    except ValidationError as err:
+        prefix = "model." if "model" in data and err.title != "Recipe" else ""
+        raise RecipeError(f"{path}: " + "; ".join(
+            f"{prefix}{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())) from None
+    except ValueError as err:
+        raise RecipeError(f"{path}: model.family: {err}") from None
+    return recipe

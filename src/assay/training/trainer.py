@@ -1,0 +1,221 @@
+"""The Trainer shared by every family.
+
+AdamW with one learning rate for the encoder and another for the heads, linear warm-up and
+decay, gradient clipping, evaluation on dev after every epoch, the best model saved by a named
+dev metric, early stopping, and a checkpoint after every epoch from which `resume=True` goes on
+exactly where an interrupted run stopped (data order, dropout and schedule included).
+
+The output directory ends up holding the best model (config.json, weights, schema.json,
+tokenizer/), `recipe.json` (the resolved recipe), `metrics.json` (its dev scores), `log.jsonl`
+(one line per epoch), `README.md` (the model card) and `checkpoint/` (the last epoch's state).
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import torch
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
+
+from assay import formats, metrics
+from assay.doc import Document
+from assay.errors import Problems
+from assay.models.registry import family
+from assay.training.recipe import Recipe, RecipeError
+
+CHECKPOINT = "checkpoint"
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def read_docs(paths: list[str], format: str, lenient: bool) -> list[Document]:
+    problems = Problems(strict=not lenient)
+    docs = [d for p in paths for d in formats.read(p, format, problems)]
+    if problems.errors:
+        print(f"{', '.join(paths)}: {problems.summary()}")
+    return docs
+
+
+class Trainer:
+    def __init__(self, recipe: Recipe, train_docs: list[Document], dev_docs: list[Document] | None,
+                 quiet: bool = False):
+        from assay.schema import Schema
+
+        self.recipe, self.cfg = recipe, recipe.train
+        self.train_docs, self.dev_docs = train_docs, dev_docs
+        self.output = Path(self.cfg.output)
+        self.quiet = quiet
+        seed_everything(self.cfg.seed)
+        config = recipe.model_config_object()
+        self.extractor = family(config.family)[1].create(config, Schema.from_documents(train_docs))
+        self.examples = self.extractor.examples(train_docs)
+        encoder_params, head_params = self.extractor.parameter_groups()
+        self.optimizer = torch.optim.AdamW(
+            [{"params": encoder_params, "lr": self.cfg.lr_encoder},
+             {"params": head_params, "lr": self.cfg.lr_head}], weight_decay=self.cfg.weight_decay)
+        steps_per_epoch = -(-len(self.examples) // self.cfg.batch_size)
+        total = steps_per_epoch * self.cfg.epochs
+        warmup = int(self.cfg.warmup * total)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: min(
+            (step + 1) / max(1, warmup), max(0.0, (total - step) / max(1, total - warmup))))
+        self.state = {"epoch": 0, "best": None, "best_epoch": None, "bad_epochs": 0}
+
+    # -- checkpoints -------------------------------------------------------------------------
+    def save_checkpoint(self) -> None:
+        folder = self.output / CHECKPOINT
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / "state.pt.tmp"
+        torch.save({"module": self.extractor.module.state_dict(),
+                    "optimizer": self.optimizer.state_dict(),
+                    "scheduler": self.scheduler.state_dict(), "state": self.state,
+                    "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
+                            "torch": torch.get_rng_state()}}, tmp)
+        os.replace(tmp, folder / "state.pt")  # a kill while writing leaves the last one whole
+
+    def load_checkpoint(self) -> None:
+        saved = torch.load(self.output / CHECKPOINT / "state.pt", weights_only=False)
+        self.extractor.module.load_state_dict(saved["module"])
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.scheduler.load_state_dict(saved["scheduler"])
+        self.state = saved["state"]
+        random.setstate(saved["rng"]["python"])
+        np.random.set_state(saved["rng"]["numpy"])
+        torch.set_rng_state(saved["rng"]["torch"])
+
+    def forget_after(self, epoch: int) -> None:
+        """Drop the log lines of epochs after the checkpoint's: they are done again."""
+        log = self.output / "log.jsonl"
+        if log.exists():
+            kept = [line for line in log.read_text().splitlines()
+                    if json.loads(line)["epoch"] <= epoch]
+            log.write_text("".join(line + "\n" for line in kept))
+
+    # -- the loop ------------------------------------------------------------------------------
+    def fit(self, resume: bool = False) -> dict:
+        """Train; returns the best epoch's dev scores (or the last epoch's without dev)."""
+        has_checkpoint = (self.output / CHECKPOINT / "state.pt").exists()
+        if resume and has_checkpoint:
+            self.load_checkpoint()
+            self.forget_after(self.state["epoch"])
+        elif has_checkpoint:
+            raise RecipeError(f"{self.output} holds a checkpoint of an earlier run: resume it "
+                              "(--resume) or choose another train.output")
+        self.output.mkdir(parents=True, exist_ok=True)
+        (self.output / "recipe.json").write_text(self.recipe.model_dump_json(indent=2))
+        for epoch in range(self.state["epoch"] + 1, self.cfg.epochs + 1):
+            record = self.train_epoch(epoch)
+            scores = self.evaluate() if self.dev_docs else {}
+            record["dev"] = {k: {f: v[f] for f in ("micro_f1", "macro_f1")}
+                             for k, v in scores.items()}
+            value = self.metric(scores) if scores else float(epoch)
+            self.state["epoch"] = epoch
+            if self.state["best"] is None or value > self.state["best"]:
+                self.state.update(best=value, best_epoch=epoch, bad_epochs=0)
+                self.save_best(scores, record)
+            else:
+                self.state["bad_epochs"] += 1
+            record.update(metric=self.cfg.metric, value=value, best=self.state["best"])
+            with open(self.output / "log.jsonl", "a", encoding="utf-8") as log:
+                log.write(json.dumps(record) + "\n")
+            self.save_checkpoint()
+            self.say(f"epoch {epoch}: loss {record['loss']:.4f}, dev {self.cfg.metric} "
+                     f"{value:.4f} (best {self.state['best']:.4f} at {self.state['best_epoch']})")
+            if self.state["bad_epochs"] >= self.cfg.patience:
+                self.say(f"stopping early: {self.cfg.patience} epochs without a better dev score")
+                break
+        return json.loads((self.output / "metrics.json").read_text())
+
+    def train_epoch(self, epoch: int) -> dict:
+        module = self.extractor.module
+        module.train()
+        sums: dict[str, float] = {}
+        steps, seen, start = 0, 0, time.perf_counter()
+        n_batches = -(-len(self.examples) // self.cfg.batch_size)
+        with self.progress() as bar:
+            task = bar.add_task(f"epoch {epoch}/{self.cfg.epochs}", total=n_batches, info="")
+            for batch in self.extractor.batches(self.examples, self.cfg.batch_size,
+                                                seed=self.cfg.seed * 1000 + epoch):
+                losses = self.extractor.training_step(batch)
+                losses["loss"].backward()
+                torch.nn.utils.clip_grad_norm_(
+                    [p for g in self.optimizer.param_groups for p in g["params"]], self.cfg.clip)
+                self.optimizer.step()
+                self.scheduler.step()
+                self.optimizer.zero_grad(set_to_none=True)
+                for name, value in losses.items():
+                    sums[name] = sums.get(name, 0.0) + float(value.detach())
+                steps += 1
+                seen += len(batch["windows"])
+                rate = seen / (time.perf_counter() - start)
+                bar.update(task, advance=1, info=" ".join(
+                    f"{k} {v / steps:.3f}" for k, v in sums.items()) + f"  {rate:.1f} ex/s")
+        seconds = time.perf_counter() - start
+        return {"epoch": epoch, **{k: v / max(1, steps) for k, v in sums.items()},
+                "seconds": round(seconds, 1), "examples_per_s": round(seen / seconds, 1)}
+
+    def evaluate(self) -> dict:
+        gold = self.dev_docs
+        pred = list(self.extractor.predict(gold, batch_size=self.cfg.eval_batch_size))
+        return metrics.to_json(metrics.evaluate(gold, pred, self.recipe.data.protocol))
+
+    def metric(self, scores: dict) -> float:
+        name, _, field = self.cfg.metric.partition(".")
+        if name not in scores or field not in scores[name]:
+            raise RecipeError(f"train.metric {self.cfg.metric!r} is not among the "
+                              f"{self.recipe.data.protocol} protocol's scores: " + ", ".join(
+                                  f"{k}.{f}" for k in scores for f in ("micro_f1", "macro_f1")))
+        return float(scores[name][field])
+
+    def save_best(self, scores: dict, record: dict) -> None:
+        dtype = getattr(torch, self.cfg.save_dtype)
+        self.extractor.save(self.output, dtype=dtype)
+        (self.output / "metrics.json").write_text(json.dumps(
+            {"epoch": record["epoch"], "protocol": self.recipe.data.protocol, "dev": scores},
+            indent=2))
+        (self.output / "README.md").write_text(self.card(scores, record), encoding="utf-8")
+
+    def card(self, scores: dict, record: dict) -> str:
+        data, model = self.recipe.data, self.recipe.model
+        lines = [f"# {self.output.name}", "",
+                 f"A `{model.get('family')}` model on the `{model.get('encoder', 'minilm')}` "
+                 f"encoder, trained by `assay train` on {date.today().isoformat()} "
+                 f"({platform.machine()}, {os.cpu_count()} CPU cores, "
+                 f"{'GPU' if torch.cuda.is_available() else 'no GPU'}).", "",
+                 f"- train: {', '.join(data.train)} ({data.format}, {len(self.train_docs)} "
+                 "documents)",
+                 f"- dev: {data.dev} (protocol `{data.protocol}`); best epoch {record['epoch']} "
+                 f"of {self.cfg.epochs} by `{self.cfg.metric}`", "",
+                 "| score | micro P | micro R | micro F1 | macro F1 |", "|---|---|---|---|---|"]
+        for name, s in scores.items():
+            lines.append(f"| {name} | {s['micro_p']:.4f} | {s['micro_r']:.4f} | "
+                         f"{s['micro_f1']:.4f} | {s['macro_f1']:.4f} |")
+        lines += ["", "The full recipe is in `recipe.json`, each epoch in `log.jsonl`."]
+        return "\n".join(lines) + "\n"
+
+    def progress(self) -> Progress:
+        return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TimeRemainingColumn(), TextColumn("{task.fields[info]}"),
+                        disable=self.quiet, transient=False)
+
+    def say(self, message: str) -> None:
+        if not self.quiet:
+            print(message, flush=True)
+
+
+def train(recipe: Recipe, resume: bool = False, quiet: bool = False) -> dict:
+    """Read the recipe's data, train, and return the best dev scores."""
+    data = recipe.data
+    train_docs = read_docs(data.train, data.format, data.lenient)[:recipe.train.max_docs]
+    dev_docs = read_docs([data.dev], data.format, data.lenient) if data.dev else None
+    return Trainer(recipe, train_docs, dev_docs, quiet=quiet).fit(resume=resume)

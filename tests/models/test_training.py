@@ -1,0 +1,70 @@
+"""The trainer: recipes that say what is wrong, checkpoints that survive a kill."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assay.training import RecipeError, load_recipe
+from tests.models.conftest import write_recipe
+
+
+def test_a_bad_recipe_names_the_key(tmp_path, encoder):
+    recipe = write_recipe(tmp_path, encoder, lr_encoder="fast")
+    with pytest.raises(RecipeError, match=r"recipe.toml: train.lr_encoder: .*number"):
+        load_recipe(recipe)
+    recipe = write_recipe(tmp_path, encoder)
+    recipe.write_text(recipe.read_text().replace('family = "joint"', 'family = "joint"\nwidth = 3'))
+    with pytest.raises(RecipeError, match=r"model.width: Extra inputs are not permitted"):
+        load_recipe(recipe)
+    with pytest.raises(RecipeError, match=r"model.family: unknown model family 'nope'"):
+        load_recipe(recipe, {"model.family": "nope"})
+
+
+def test_an_unknown_metric_is_named_with_the_ones_there_are(tmp_path, encoder):
+    from assay.training import train
+
+    recipe = load_recipe(write_recipe(tmp_path, encoder, epochs=1), {"train.metric": "total.f2"})
+    with pytest.raises(RecipeError, match=r"'total.f2' .* entities.micro_f1"):
+        train(recipe, quiet=True)
+
+
+def _train(recipe, *flags):
+    return subprocess.Popen([sys.executable, "-m", "assay", "train", str(recipe), *flags],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _epochs(log):
+    return [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+
+
+def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(tmp_path, encoder):
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    assert _train(write_recipe(whole, encoder, epochs=6)).wait() == 0
+
+    cut = tmp_path / "cut"
+    cut.mkdir()
+    recipe = write_recipe(cut, encoder, epochs=6)
+    log = cut / "model" / "log.jsonl"
+    run = _train(recipe)
+    deadline = time.time() + 120
+    while len(_epochs(log)) < 2 and time.time() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    done = len(_epochs(log))
+    assert 2 <= done < 6, "the run was to be killed mid-way"
+
+    again = _train(recipe)  # without --resume: refuses to overwrite the checkpoint
+    assert again.wait() == 1 and "--resume" in again.stderr.read()
+    assert _train(recipe, "--resume").wait() == 0
+
+    expected, got = _epochs(whole / "model" / "log.jsonl"), _epochs(log)
+    assert [r["epoch"] for r in got] == [r["epoch"] for r in expected] == list(range(1, 7))
+    for a, b in zip(expected, got):
+        assert b["loss"] == pytest.approx(a["loss"], rel=1e-5)
+        assert b["dev"] == a["dev"]
