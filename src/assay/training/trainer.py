@@ -60,6 +60,9 @@ class Trainer:
         config = recipe.model_config_object()
         self.extractor = family(config.family)[1].create(config, Schema.from_documents(train_docs))
         self.examples = self.extractor.examples(train_docs)
+        if getattr(self.extractor, "skipped", 0):
+            self.say(f"{self.extractor.skipped} training entities overlap a longer one and are "
+                     "left out: this family's tags cannot hold nested entities")
         encoder_params, head_params = self.extractor.parameter_groups()
         self.optimizer = torch.optim.AdamW(
             [{"params": encoder_params, "lr": self.cfg.lr_encoder},
@@ -114,6 +117,9 @@ class Trainer:
         self.output.mkdir(parents=True, exist_ok=True)
         (self.output / "recipe.json").write_text(self.recipe.model_dump_json(indent=2))
         for epoch in range(self.state["epoch"] + 1, self.cfg.epochs + 1):
+            if self.state["bad_epochs"] >= self.cfg.patience:
+                self.say(f"stopped early: {self.cfg.patience} epochs without a better dev score")
+                break
             record = self.train_epoch(epoch)
             scores = self.evaluate() if self.dev_docs else {}
             record["dev"] = {k: {f: v[f] for f in ("micro_f1", "macro_f1")}
@@ -131,9 +137,6 @@ class Trainer:
             self.save_checkpoint()
             self.say(f"epoch {epoch}: loss {record['loss']:.4f}, dev {self.cfg.metric} "
                      f"{value:.4f} (best {self.state['best']:.4f} at {self.state['best_epoch']})")
-            if self.state["bad_epochs"] >= self.cfg.patience:
-                self.say(f"stopping early: {self.cfg.patience} epochs without a better dev score")
-                break
         return json.loads((self.output / "metrics.json").read_text())
 
     def train_epoch(self, epoch: int) -> dict:

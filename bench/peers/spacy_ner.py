@@ -1,0 +1,79 @@
+"""spaCy's CNN NER trained on a corpus in assay's JSONL, predicting another: the peer a user
+would otherwise train. Runs in its own environment (spaCy is not an assay dependency):
+
+    python3 -m venv build/peers/spacy && build/peers/spacy/bin/pip install "spacy==3.8.*"
+    build/peers/spacy/bin/python bench/peers/spacy_ner.py TRAIN.jsonl DEV.jsonl OUT.jsonl \\
+        --work build/peers/spacy-somd [--max-steps 3000]
+
+Texts are given to spaCy as their whitespace tokens (SOMD's tokenization), the config is
+`spacy init config --pipeline ner --optimize accuracy` with no static vectors, selection is
+spaCy's own on DEV. Predictions are written as JSONL documents (id, text, entities) for
+`assay evaluate`. Prints the training and prediction times.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc, DocBin
+
+
+def docs(path: Path, nlp) -> list[tuple[dict, Doc]]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        doc = Doc(nlp.vocab, words=record["text"].split())
+        spans = [doc.char_span(e["start"], e["end"], label=e["label"])
+                 for e in record.get("entities", [])]
+        if any(s is None for s in spans):
+            raise ValueError(f"{path}: {record['id']}: an entity is not a run of tokens")
+        doc.ents = spans
+        out.append((record, doc))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("train", type=Path)
+    parser.add_argument("dev", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--work", type=Path, required=True)
+    parser.add_argument("--max-steps", type=int, default=3000)
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    blank = spacy.blank("en")
+    for name, path in (("train", args.train), ("dev", args.dev)):
+        DocBin(docs=[d for _, d in docs(path, blank)]).to_disk(args.work / f"{name}.spacy")
+    config = args.work / "config.cfg"
+    subprocess.run([sys.executable, "-m", "spacy", "init", "config", str(config), "--lang", "en",
+                    "--pipeline", "ner", "--optimize", "accuracy", "--force"], check=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "spacy", "train", str(config), "--output",
+                    str(args.work / "model"), "--paths.train", str(args.work / "train.spacy"),
+                    "--paths.dev", str(args.work / "dev.spacy"), "--paths.vectors", "null",
+                    "--initialize.vectors", "null", "--training.max_steps",
+                    str(args.max_steps)], check=True)
+    train_seconds = time.perf_counter() - start
+    nlp = spacy.load(args.work / "model" / "model-best")
+    dev = docs(args.dev, nlp)
+    start = time.perf_counter()
+    predicted = list(nlp.pipe([Doc(nlp.vocab, words=[t.text for t in d])
+                               for _, d in dev]))
+    seconds = time.perf_counter() - start
+    with open(args.out, "w", encoding="utf-8") as out:
+        for (record, _), doc in zip(dev, predicted):
+            ents = [{"id": f"T{k}", "start": e.start_char, "end": e.end_char, "label": e.label_}
+                    for k, e in enumerate(doc.ents, 1)]
+            out.write(json.dumps({"id": record["id"], "text": record["text"],
+                                  "entities": ents}) + "\n")
+    print(json.dumps({"train_seconds": round(train_seconds), "predict_seconds": round(seconds, 2),
+                      "sentences_per_s": round(len(dev) / seconds, 1)}))
+
+
+if __name__ == "__main__":
+    main()
