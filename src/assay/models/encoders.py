@@ -37,8 +37,9 @@ def load_encoder(name: str, pretrained: bool = True, config: dict | None = None)
     from transformers import AutoConfig, AutoModel
     from transformers.utils import logging
 
-    verbosity = logging.get_verbosity()
+    verbosity, bars = logging.get_verbosity(), logging.is_progress_bar_enabled()
     logging.set_verbosity_error()  # the unused pooler weights would be reported at length
+    logging.disable_progress_bar()
     try:
         if pretrained:
             model = AutoModel.from_pretrained(resolve_backbone(name))
@@ -46,6 +47,8 @@ def load_encoder(name: str, pretrained: bool = True, config: dict | None = None)
             model = AutoModel.from_config(AutoConfig.for_model(**config))
     finally:
         logging.set_verbosity(verbosity)
+        if bars:
+            logging.enable_progress_bar()
     if getattr(model, "pooler", None) is not None:
         model.pooler = None
     return model

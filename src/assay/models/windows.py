@@ -11,7 +11,7 @@ from typing import Sequence
 
 from assay.doc import Document, Span
 from assay.text.sentences import split_sentences
-from assay.text.units import shape_ids, unit_spans
+from assay.text.units import char_ids, shape_ids, unit_spans
 
 
 @dataclass
@@ -22,6 +22,7 @@ class Window:
     input_ids: list[int]          # [CLS] pieces [SEP]
     first_piece: list[int]        # position in input_ids of each unit's first piece
     shapes: list[int]
+    chars: list[list[int]]        # each unit's first characters (see `char_ids`)
     gold: dict = field(default_factory=dict)  # family-specific training targets
 
     def __len__(self) -> int:
@@ -37,20 +38,20 @@ def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
                  cut_at_entities: bool = False) -> list[Window]:
     """Windows over every sentence of `docs`. With `cut_at_entities`, units are also split at
     gold entity boundaries (training), so that every entity covers whole units."""
-    pending: list[tuple[int, list[Span], list[int]]] = []
+    pending: list[tuple[int, list[Span], list[int], list[list[int]]]] = []
     for k, doc in enumerate(docs):
         cuts = [p for e in doc.entities for p in e.span] if cut_at_entities else ()
         for s, e in sentence_spans(doc):
             units = unit_spans(doc.text, s, e, cuts)
             if units:
-                pending.append((k, units, shape_ids(doc.text, units)))
+                pending.append((k, units, shape_ids(doc.text, units), char_ids(doc.text, units)))
     if not pending:
         return []
-    words = [[docs[k].text[s:e] for s, e in units] for k, units, _ in pending]
+    words = [[docs[k].text[s:e] for s, e in units] for k, units, _, _ in pending]
     encoded = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
     budget = max_length - 2
     windows = []
-    for i, (k, units, shapes) in enumerate(pending):
+    for i, (k, units, shapes, chars) in enumerate(pending):
         pieces: list[list[int]] = [[] for _ in units]
         for piece, word in zip(encoded["input_ids"][i], encoded.word_ids(i)):
             if word is not None:
@@ -63,7 +64,7 @@ def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
                 ids.extend(p)
             ids.append(tokenizer.sep_token_id)
             windows.append(Window(k, units[first:last], (owned[0] - first, owned[1] - first),
-                                  ids, firsts, shapes[first:last]))
+                                  ids, firsts, shapes[first:last], chars[first:last]))
     return windows
 
 

@@ -44,6 +44,17 @@ def shape_ids(text: str, spans: list[Span]) -> list[int]:
     return ids
 
 
+#: characters of a unit seen by a character encoder, and the buckets their code points hash to
+CHARS_PER_UNIT = 16
+CHAR_BUCKETS = 1024
+
+
+def char_ids(text: str, spans: list[Span]) -> list[list[int]]:
+    """Each unit's first characters as ids in 1..CHAR_BUCKETS-1 (0 pads), case kept."""
+    return [[1 + ord(c) % (CHAR_BUCKETS - 1) for c in text[s:min(e, s + CHARS_PER_UNIT)]]
+            for s, e in spans]
+
+
 def _shape(unit: str) -> str:
     if unit.isdigit():
         return "digits"

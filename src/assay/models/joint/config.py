@@ -24,6 +24,8 @@ class JointConfig(BaseModel):
     shape_dim: int = Field(32, ge=0, description="word-shape embedding (case, digits, "
                            "punctuation, attached to the previous unit) beside each unit's "
                            "vector: uncased encoders lose case (0: none)")
+    char_dim: int = Field(0, ge=0, description="character CNN over each unit's first 16 "
+                          "characters (case kept), beside its vector (0: none)")
     decoding: Literal["viterbi", "argmax"] = Field(
         "viterbi", description="viterbi: best valid IOB2 path; argmax: each unit alone")
     schema_pairs: bool = Field(True, description="at inference, classify only entity pairs "

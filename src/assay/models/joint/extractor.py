@@ -129,6 +129,10 @@ class JointExtractor:
             "first_piece": [w.first_piece + [0] * (n_units - len(w.units)) for w in windows],
             "shapes": [w.shapes + [0] * (n_units - len(w.units)) for w in windows],
         }
+        if self.config.char_dim:
+            width = max(len(c) for w in windows for c in w.chars)
+            batch["chars"] = [[c + [0] * (width - len(c)) for c in w.chars] +
+                              [[0] * width] * (n_units - len(w.units)) for w in windows]
         batch = {k: torch.tensor(v, device=self.device) for k, v in batch.items()}
         batch["windows"] = windows
         if windows[0].gold:

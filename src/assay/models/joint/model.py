@@ -5,18 +5,34 @@ import torch
 from torch import nn
 
 from assay.models.joint.config import JointConfig
-from assay.text.units import N_SHAPES
+from assay.text.units import CHAR_BUCKETS, N_SHAPES
+
+
+class CharEncoder(nn.Module):
+    """A unit's characters through a width-3 convolution, max-pooled."""
+
+    def __init__(self, dim: int, embedding_dim: int = 32):
+        super().__init__()
+        self.embed = nn.Embedding(CHAR_BUCKETS, embedding_dim, padding_idx=0)
+        self.conv = nn.Conv1d(embedding_dim, dim, kernel_size=3, padding=1)
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        b, u, c = chars.shape
+        x = self.conv(self.embed(chars.view(b * u, c)).transpose(1, 2))
+        x = x.masked_fill((chars.view(b * u, 1, c) == 0), float("-inf")).amax(-1)
+        return torch.nan_to_num(x, neginf=0.0).view(b, u, -1)
 
 
 class UnitEncoder(nn.Module):
     """Each unit's vector: its first sub-word piece's hidden state (the paper's mask m_i),
-    beside an embedding of its shape."""
+    beside embeddings of its shape and of its characters, when configured."""
 
-    def __init__(self, encoder: nn.Module, shape_dim: int):
+    def __init__(self, encoder: nn.Module, shape_dim: int, char_dim: int = 0):
         super().__init__()
         self.encoder = encoder
         self.shape = nn.Embedding(N_SHAPES, shape_dim) if shape_dim else None
-        self.dim = encoder.config.hidden_size + shape_dim
+        self.chars = CharEncoder(char_dim) if char_dim else None
+        self.dim = encoder.config.hidden_size + shape_dim + char_dim
 
     def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         hidden = self.encoder(input_ids=batch["input_ids"],
@@ -25,6 +41,8 @@ class UnitEncoder(nn.Module):
         units = hidden.gather(1, index)
         if self.shape is not None:
             units = torch.cat([units, self.shape(batch["shapes"])], dim=-1)
+        if self.chars is not None:
+            units = torch.cat([units, self.chars(batch["chars"])], dim=-1)
         return units
 
 
@@ -33,8 +51,9 @@ class JointModule(nn.Module):
                  n_tags: int, n_entity_labels: int, n_relations: int):
         super().__init__()
         self.config = config
-        self.ner_units = UnitEncoder(encoder, config.shape_dim)
-        self.re_units = UnitEncoder(re_encoder, config.shape_dim) if re_encoder else None
+        self.ner_units = UnitEncoder(encoder, config.shape_dim, config.char_dim)
+        self.re_units = (UnitEncoder(re_encoder, config.shape_dim, config.char_dim)
+                         if re_encoder else None)
         dim = self.ner_units.dim
         self.dropout = nn.Dropout(config.dropout)
         self.tagger = nn.Linear(dim, n_tags)
