@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ASSAY := $(VENV)/bin/assay
 
-.PHONY: setup run test bench-datasets clean
+.PHONY: setup run test bench-datasets bench-speed clean
 
 setup: $(VENV)/.installed
 
@@ -20,6 +20,9 @@ $(VENV)/.installed: pyproject.toml Makefile
 	touch $@
 
 run: setup
+	$(ASSAY) extract "We used Stata 13 (StataCorp) and the lme4 package for R."
+	$(ASSAY) extract --input examples/software.jsonl --input-format jsonl --output build/sample/extracted.jsonl
+	$(ASSAY) evaluate --model software --data examples/software.jsonl --format jsonl --protocol somd
 	$(ASSAY) stats examples/software.jsonl --format jsonl
 	$(ASSAY) convert --from jsonl --to somd examples/software.jsonl build/sample/software
 	$(ASSAY) evaluate --gold examples/software.jsonl --pred examples/software.jsonl --format jsonl --protocol strict
@@ -29,6 +32,9 @@ test: setup
 
 bench-datasets: setup
 	$(PY) bench/dataset_counts.py
+
+bench-speed: setup
+	$(PY) bench/speed.py --model software --data ../shared/datasets/somd2025/dev --format somd
 
 clean:
 	rm -rf build $(VENV)

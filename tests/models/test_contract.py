@@ -1,4 +1,5 @@
-"""The joint family's contract: it learns, saves, loads, and handles any text."""
+"""The contract every family keeps (the joint family for now): it learns, saves, loads, and
+handles any text."""
 import json
 
 import pytest

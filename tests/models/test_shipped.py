@@ -1,0 +1,33 @@
+"""The model shipped inside the package works out of the box, offline."""
+from typer.testing import CliRunner
+
+import assay
+from assay.cli import app
+from assay.pipeline import shipped_models
+
+SENTENCE = "We used Stata 13 (StataCorp) and the lme4 package for R."
+
+
+def test_the_software_model_is_shipped_and_small():
+    from assay.pipeline import ZOO
+
+    assert "software" in shipped_models()
+    size = sum(p.stat().st_size for p in (ZOO / "software").rglob("*") if p.is_file())
+    assert size < 25 * 2**20
+
+
+def test_the_software_model_finds_software_versions_developers_and_relations():
+    doc = assay.load("software")(SENTENCE)
+    found = {(doc.text[e.start:e.end], e.label) for e in doc.entities}
+    assert {("Stata", "Application"), ("13", "Version"), ("StataCorp", "Developer")} <= found
+    by_id = doc.entity_by_id()
+    pairs = {(doc.text[by_id[r.head].start:by_id[r.head].end], r.label,
+              doc.text[by_id[r.tail].start:by_id[r.tail].end]) for r in doc.relations}
+    assert ("13", "Version_of", "Stata") in pairs and ("StataCorp", "Developer_of", "Stata") in pairs
+
+
+def test_extract_with_no_other_argument_prints_the_tables():
+    result = CliRunner().invoke(app, ["extract", SENTENCE])
+    assert result.exit_code == 0, result.output
+    for word in ("Stata", "Application", "Version_of", "Developer_of"):
+        assert word in result.output
