@@ -38,7 +38,7 @@ def main() -> None:
     if target.exists():
         shutil.rmtree(target)
     load_model(args.source).save(target, dtype=torch.float16)
-    for name in ("README.md", "metrics.json", "recipe.json"):
+    for name in ("metrics.json", "recipe.json", "log.jsonl"):
         shutil.copy(args.source / name, target / name)
     docs = list(formats.read(args.data, args.format))
     full, half = scores(args.source, docs, args.protocol), scores(target, docs, args.protocol)
@@ -49,6 +49,14 @@ def main() -> None:
               "float32_macro": {k: v["macro_f1"] for k, v in full.items()},
               "float16_macro": {k: v["macro_f1"] for k, v in half.items()}}
     (target / "shipping.json").write_text(json.dumps(report, indent=2) + "\n")
+    card = (args.source / "README.md").read_text().splitlines()[1:]
+    (target / "README.md").write_text("\n".join([
+        f"# {args.name}", *card, "", "## As shipped", "",
+        f"Trained in `{args.source}`; stored here in half precision, {report['size_mb']} MB, "
+        "holding only the parameters training changed (the word embeddings stay those of the "
+        "encoder's package). Dev micro F1 in float32 / float16: " + ", ".join(
+            f"{k} {report['float32'][k]:.4f} / {report['float16'][k]:.4f}"
+            for k in report["float32"]) + ".", ""]))
     print(json.dumps(report, indent=2))
 
 
