@@ -32,6 +32,11 @@ def run(recipe: str, name: str, seed: int, sets: list[str]) -> dict:
                "--set", f"train.output={output}"] + [a for s in sets for a in ("--set", s)]
     resume = (output / "checkpoint" / "state.pt").exists()
     subprocess.run(command + (["--resume"] if resume else []), check=True)
+    return summarise(output, name, seed, recipe, sets)
+
+
+def summarise(output: Path, name: str, seed: int, recipe: str, sets: list[str]) -> dict:
+    """The summary of a finished run in `output`, saved as bench/results/runs/NAME-sSEED.json."""
     log = [json.loads(line) for line in (output / "log.jsonl").read_text().splitlines()]
     best = json.loads((output / "metrics.json").read_text())
     summary = {"name": name, "seed": seed, "recipe": recipe, "set": sets,
@@ -59,7 +64,7 @@ def table(names: list[str]) -> str:
         if not lines:
             lines = ["| run | seeds | " + " | ".join(f"{s} micro F1 | {s} macro F1"
                                                    for s in scores) + " | s/epoch | epochs |",
-                     "|---" * (3 + 2 * len(scores)) + "|"]
+                     "|---" * (4 + 2 * len(scores)) + "|"]
         cells = []
         for s in scores:
             for f in ("micro_f1", "macro_f1"):
@@ -80,7 +85,13 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, nargs="+", default=[13])
     parser.add_argument("--set", dest="sets", action="append", default=[])
     parser.add_argument("--table", help="write a markdown table of the runs named here")
+    parser.add_argument("--summarise", type=Path, help="only summarise this finished run's "
+                        "output directory as --name, seed --seeds")
     args = parser.parse_args()
+    if args.summarise:
+        print(json.dumps(summarise(args.summarise, args.name, args.seeds[0], args.recipe,
+                                   args.sets)["dev"]))
+        return
     if args.table:
         names = ([args.recipe] if args.recipe else []) + args.names
         Path(args.table).write_text(table(names))
