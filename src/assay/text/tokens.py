@@ -14,10 +14,17 @@ def word_spans(text: str, start: int = 0, end: int | None = None,
                cuts: Iterable[int] = ()) -> list[Span]:
     """Whitespace-separated words of `text[start:end]` as character spans, split further at every
     offset in `cuts` (entity boundaries, say) so that each cut falls between two words."""
+    return pattern_spans(_WORD, text, start, end, cuts)
+
+
+def pattern_spans(pattern: re.Pattern, text: str, start: int = 0, end: int | None = None,
+                  cuts: Iterable[int] = ()) -> list[Span]:
+    """The matches of `pattern` in `text[start:end]` as spans, split at every offset in `cuts`
+    that falls inside one."""
     end = len(text) if end is None else end
     cut_points = sorted(set(cuts))
     spans: list[Span] = []
-    for m in _WORD.finditer(text, start, end):
+    for m in pattern.finditer(text, start, end):
         s, e = m.span()
         i = bisect_left(cut_points, s + 1)
         while i < len(cut_points) and cut_points[i] < e:

@@ -4,10 +4,10 @@ single other characters), so that an entity boundary inside a whitespace token, 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Iterable
 
 from assay.doc import Span
+from assay.text.tokens import pattern_spans
 
 _UNIT = re.compile(r"\w+|[^\w\s]")
 
@@ -21,18 +21,7 @@ def unit_spans(text: str, start: int = 0, end: int | None = None,
                cuts: Iterable[int] = ()) -> list[Span]:
     """The units of `text[start:end]` as character spans, split further at every offset in
     `cuts` (entity boundaries) that falls inside one."""
-    end = len(text) if end is None else end
-    cut_points = sorted(set(cuts))
-    spans: list[Span] = []
-    for m in _UNIT.finditer(text, start, end):
-        s, e = m.span()
-        i = bisect_left(cut_points, s + 1)
-        while i < len(cut_points) and cut_points[i] < e:
-            spans.append((s, cut_points[i]))
-            s = cut_points[i]
-            i += 1
-        spans.append((s, e))
-    return spans
+    return pattern_spans(_UNIT, text, start, end, cuts)
 
 
 def shape_ids(text: str, spans: list[Span]) -> list[int]:
