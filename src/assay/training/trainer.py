@@ -87,7 +87,8 @@ class Trainer:
         os.replace(tmp, folder / "state.pt")  # a kill while writing leaves the last one whole
 
     def load_checkpoint(self) -> None:
-        saved = torch.load(self.output / CHECKPOINT / "state.pt", weights_only=False)
+        saved = torch.load(self.output / CHECKPOINT / "state.pt", weights_only=False,
+                           map_location=self.extractor.device)
         self.extractor.module.load_state_dict(saved["module"])
         self.optimizer.load_state_dict(saved["optimizer"])
         self.scheduler.load_state_dict(saved["scheduler"])
