@@ -3,12 +3,12 @@ from assay.doc import Document, Entity, MentionGroup, Relation, Section
 from assay.schema import Schema
 
 
-def load(name_or_path="software"):
+def load(name_or_path="software", runtime="torch"):
     """A model ready to run: `nlp = assay.load("software"); doc = nlp(text)`. See
     `assay.pipeline.load`."""
     from assay.pipeline import load as load_pipeline
 
-    return load_pipeline(name_or_path)
+    return load_pipeline(name_or_path, runtime)
 
 
 __version__ = "0.1.0"

@@ -48,7 +48,20 @@ class Pipeline:
         return iter(docs)
 
 
-def load(name_or_path: str | Path = "software") -> Pipeline:
+RUNTIMES = ("torch", "onnx")
+
+
+def load(name_or_path: str | Path = "software", runtime: str = "torch") -> Pipeline:
+    """`runtime="onnx"` runs the network through ONNX Runtime from the graphs that
+    `assay export` put in the model directory."""
     from assay.models.registry import load_model
 
-    return Pipeline([load_model(resolve_model(name_or_path))])
+    if runtime not in RUNTIMES:
+        raise ValueError(f"unknown runtime {runtime!r}; known: {', '.join(RUNTIMES)}")
+    path = resolve_model(name_or_path)
+    extractor = load_model(path)
+    if runtime == "onnx":
+        if not hasattr(extractor, "use_onnx"):
+            raise ValueError(f"the {extractor.family} family has no ONNX runtime yet")
+        extractor.use_onnx(path)
+    return Pipeline([extractor])

@@ -42,6 +42,7 @@ family = "joint"
 encoder = "{encoder}"
 max_length = 64
 dropout = 0.0
+char_dim = 8
 
 [train]
 """ + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items()))

@@ -18,6 +18,7 @@ def run(
     pred: Path = typer.Option(None, help="predicted file, folder or prefix (same format)"),
     model: str = typer.Option(None, help="instead of --pred: run this model (a shipped "
                               "model's name or a model directory) over the gold documents"),
+    runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
     batch_size: int = typer.Option(32, min=1, help="with --model: sentences a batch"),
     format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP, callback=check_format),
     protocol: str = typer.Option("strict", help=f"one of: {', '.join(metrics.PROTOCOLS)}"),
@@ -43,7 +44,7 @@ def run(
         from assay.pipeline import load
 
         try:
-            predicted = list(load(model).pipe(gold_docs, batch_size=batch_size))
+            predicted = list(load(model, runtime).pipe(gold_docs, batch_size=batch_size))
         except (FileNotFoundError, ValueError) as err:
             fail(str(err))
     else:

@@ -25,6 +25,7 @@ def run(
                                      f"or a reader's {FORMAT_HELP}"),
     output: Path = typer.Option(None, "--output", "-o", help="write the documents here"),
     output_format: str = typer.Option("jsonl", help=FORMAT_HELP),
+    runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
     batch_size: int = typer.Option(32, min=1, help="sentences (or windows) a batch"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
 ) -> None:
@@ -45,7 +46,7 @@ def run(
         fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
     docs = _documents(text, input, input_format, lenient)
     try:
-        nlp = load(model)
+        nlp = load(model, runtime)
     except (FileNotFoundError, ValueError) as err:
         fail(str(err))
     if input is not None:

@@ -38,6 +38,21 @@ class JointExtractor:
         self.allowed = self._allowed_relations()
         self.device = default_device()
         self.module.to(self.device)
+        self.runner = TorchRunner(self.module)
+
+    def export_onnx(self, source: Path, target: Path, int8: bool = False) -> Path:
+        """`source` (this model's directory) copied to `target` with ONNX graphs added."""
+        from assay.models.joint.onnx import export_onnx
+
+        return export_onnx(self, source, target, int8)
+
+    def use_onnx(self, path: Path) -> None:
+        """Run the network through ONNX Runtime from `path/onnx/` (see `assay export`)."""
+        from assay.models.joint.onnx import OnnxRunner
+
+        self.device = torch.device("cpu")
+        self.module.to(self.device)
+        self.runner = OnnxRunner(Path(path) / "onnx")
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
@@ -172,8 +187,7 @@ class JointExtractor:
                 yield with_predictions(doc, entities, relations)
 
     def _predict_batch(self, batch: dict, docs: list[Document], found: list) -> None:
-        units = self.module.ner_units(batch)
-        log_probs = self.module.tag_logits(units).log_softmax(-1).float().cpu().numpy()
+        log_probs, state = self.runner.tag_log_probs(batch)
         rows, owners = [], []
         for b, w in enumerate(batch["windows"]):
             entities, relations = found[w.doc]
@@ -195,7 +209,7 @@ class JointExtractor:
         if not rows:
             return
         pairs = torch.tensor(rows, device=self.device)
-        logits = self.module.pair_logits(self.module.relation_units(batch, units), pairs)
+        logits = self.runner.pair_logits(batch, state, pairs)
         if self.config.schema_pairs:
             mask = torch.as_tensor(self.allowed[pairs[:, 3].cpu(), pairs[:, 6].cpu()],
                                    device=self.device)
@@ -222,6 +236,21 @@ class JointExtractor:
                 if h in labels and t in labels:
                     allowed[labels.index(h), labels.index(t), k] = True
         return allowed
+
+
+class TorchRunner:
+    """The network's two steps at inference: tag log-probabilities (numpy, windows × units ×
+    tags) with what the pair step needs, then relation logits for rows of entity pairs."""
+
+    def __init__(self, module: JointModule):
+        self.module = module
+
+    def tag_log_probs(self, batch: dict) -> tuple[np.ndarray, torch.Tensor]:
+        units = self.module.ner_units(batch)
+        return self.module.tag_logits(units).log_softmax(-1).float().cpu().numpy(), units
+
+    def pair_logits(self, batch: dict, units: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
+        return self.module.pair_logits(self.module.relation_units(batch, units), pairs)
 
 
 def _non_overlapping(entities: list[Entity]) -> list[Entity]:
