@@ -56,7 +56,9 @@ def main() -> None:
     subprocess.run([sys.executable, "-m", "spacy", "train", str(config), "--output",
                     str(args.work / "model"), "--paths.train", str(args.work / "train.spacy"),
                     "--paths.dev", str(args.work / "dev.spacy"), "--paths.vectors", "null",
-                    "--initialize.vectors", "null", "--training.max_steps",
+                    "--initialize.vectors", "null",
+                    "--components.tok2vec.model.embed.include_static_vectors", "false",
+                    "--training.max_steps",
                     str(args.max_steps)], check=True)
     train_seconds = time.perf_counter() - start
     nlp = spacy.load(args.work / "model" / "model-best")
