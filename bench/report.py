@@ -49,7 +49,10 @@ def main() -> None:
         mean = statistics.mean(r["dev"]["entities"]["micro_f1"] for r in ours)
         lines += ["## SOMD 2025 dev entities against the peers", "",
                   "Entity micro F1 under the `somd` protocol (IOB2, strict). assay: the mean of "
-                  "the `joint` seeds above.", "",
+                  "the `joint` seeds above. Each peer is one run with the settings in its "
+                  "script (`bench/peers/`); spaCy selects its best step on dev itself, as "
+                  "assay does. Extraction speeds: the peer's own prediction loop over the 114 "
+                  "dev sentences; assay's figure is in the last section.", "",
                   "| system | entity micro F1 | assay / system | training | extraction |",
                   "|---|---|---|---|---|",
                   f"| assay joint | {mean:.4f} | 1.000 | see above | see speed |"]
