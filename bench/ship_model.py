@@ -43,7 +43,7 @@ def main() -> None:
     docs = list(formats.read(args.data, args.format))
     full, half = scores(args.source, docs, args.protocol), scores(target, docs, args.protocol)
     size = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
-    report = {"source": str(args.source), "shipped": str(target), "size_mb": round(size / 2**20, 1),
+    report = {"source": str(args.source), "shipped": f"src/assay/zoo/{args.name}", "size_mb": round(size / 2**20, 1),
               "float32": {k: v["micro_f1"] for k, v in full.items()},
               "float16": {k: v["micro_f1"] for k, v in half.items()},
               "float32_macro": {k: v["macro_f1"] for k, v in full.items()},

@@ -4,6 +4,9 @@ environment (see bench/peers/*.py for how to make them); its predictions are sco
 assay's SOMD protocol, and the result goes to bench/results/runs/peer-<name>.json.
 
 Run: .venv/bin/python bench/somd_peers.py [spacy] [gliner]
+
+Recorded commands write `$MINILM` for the packaged encoder's folder
+(`assay.models.encoders.resolve_backbone("minilm")`).
 """
 from __future__ import annotations
 
@@ -52,7 +55,8 @@ def main() -> None:
         for g, p in zip(gold, predicted):
             p.id = g.id
         scores = metrics.to_json(metrics.evaluate(gold, predicted, "somd"))
-        result = {"name": f"peer-{name}", "command": " ".join(command), **timing,
+        shown = " ".join(command).replace(resolve_backbone("minilm"), "$MINILM")
+        result = {"name": f"peer-{name}", "command": shown, **timing,
                   "dev": {"entities": {k: scores["entities"][k] for k in
                                        ("micro_p", "micro_r", "micro_f1", "macro_f1")}},
                   "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU",

@@ -67,8 +67,10 @@ def save_dir(path: Path, config: dict, encoder_config: dict, schema: Schema, mod
     from safetensors.torch import save_file
 
     path.mkdir(parents=True, exist_ok=True)
+    # the encoder's own path on this machine says nothing elsewhere: config["encoder"] names it
+    architecture = {k: v for k, v in encoder_config.items() if k != "_name_or_path"}
     (path / "config.json").write_text(json.dumps(
-        {"model": config, "encoder_config": encoder_config}, indent=2, default=str),
+        {"model": config, "encoder_config": architecture}, indent=2, default=str),
         encoding="utf-8")
     schema.save(path / "schema.json")
     tokenizer.save_pretrained(str(path / "tokenizer"))
