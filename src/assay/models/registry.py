@@ -1,7 +1,6 @@
 """Model families by name, and loading a model directory whatever its family."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -23,9 +22,7 @@ def family(name: str) -> tuple[type[BaseModel], type]:
 
 def load_model(path: str | Path):
     """The extractor saved in a model directory."""
-    path = Path(path)
-    config_file = path / "config.json"
-    if not config_file.exists():
-        raise FileNotFoundError(f"{path}: not a model directory (no config.json)")
-    name = json.loads(config_file.read_text(encoding="utf-8"))["model"]["family"]
-    return family(name)[1].load(path)
+    from assay.models.base import read_dir
+
+    config, _, _ = read_dir(Path(path))
+    return family(config["family"])[1].load(path)

@@ -58,15 +58,7 @@ class JointExtractor:
     @classmethod
     def create(cls, config: JointConfig, schema: Schema) -> "JointExtractor":
         """A new model on pretrained encoder weights, for training."""
-        encoders = [load_encoder(config.encoder) for _ in
-                    range(2 if config.training == "disjoint" else 1)]
-        for encoder in encoders:
-            freeze(encoder, config.freeze)
-        module = JointModule(config, encoders[0], encoders[1] if len(encoders) > 1 else None,
-                             1 + 2 * len(schema.entity_labels), max(1, len(schema.entity_labels)),
-                             1 + len(schema.relation_labels))
-        return cls(config, schema, module, load_tokenizer(config.encoder),
-                   encoders[0].config.to_dict())
+        return cls._build(config, schema, pretrained=True, tokenizer=load_tokenizer(config.encoder))
 
     @classmethod
     def load(cls, path: Path) -> "JointExtractor":
@@ -75,19 +67,25 @@ class JointExtractor:
         path = Path(path)
         config_data, encoder_config, schema = read_dir(path)
         config = JointConfig(**config_data)
-        n = 2 if config.training == "disjoint" else 1
         # frozen parameters are not in the weights file: they come from the pretrained encoder
-        encoders = [load_encoder(config.encoder, pretrained=bool(config.freeze),
-                                 config=encoder_config) for _ in range(n)]
+        extractor = cls._build(config, schema, pretrained=bool(config.freeze),
+                               tokenizer=AutoTokenizer.from_pretrained(str(path / "tokenizer")),
+                               encoder_config=encoder_config)
+        load_weights(extractor.module, path)
+        extractor.module.eval()
+        return extractor
+
+    @classmethod
+    def _build(cls, config: JointConfig, schema: Schema, pretrained: bool, tokenizer,
+               encoder_config: dict | None = None) -> "JointExtractor":
+        encoders = [load_encoder(config.encoder, pretrained, encoder_config)
+                    for _ in range(2 if config.training == "disjoint" else 1)]
         for encoder in encoders:
             freeze(encoder, config.freeze)
-        module = JointModule(config, encoders[0], encoders[1] if n > 1 else None,
+        module = JointModule(config, encoders[0], encoders[1] if len(encoders) > 1 else None,
                              1 + 2 * len(schema.entity_labels), max(1, len(schema.entity_labels)),
                              1 + len(schema.relation_labels))
-        load_weights(module, path)
-        module.eval()
-        tokenizer = AutoTokenizer.from_pretrained(str(path / "tokenizer"))
-        return cls(config, schema, module, tokenizer, encoder_config)
+        return cls(config, schema, module, tokenizer, encoders[0].config.to_dict())
 
     def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
         save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,
@@ -105,6 +103,8 @@ class JointExtractor:
         """Windows with their gold tags and gold entity pairs. Entities that IOB2 cannot hold
         (nested or overlapping another) are left out of the tags and counted in `skipped`."""
         windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
+        label_id = {label: k for k, label in enumerate(self.schema.entity_labels)}
+        tag_id = {tag: k for k, tag in enumerate(self.tags)}
         self.skipped = 0
         for w in windows:
             doc = docs[w.doc]
@@ -115,11 +115,10 @@ class JointExtractor:
             tags = spans_to_tags(w.units, kept)
             first = {s: i for i, (s, _) in enumerate(w.units)}
             end = {e: i + 1 for i, (_, e) in enumerate(w.units)}
-            label_id = {label: k for k, label in enumerate(self.schema.entity_labels)}
             spans = {e.id: (first[e.start], end[e.end], label_id[e.label]) for e in kept}
             gold = {(r.head, r.tail): self.relations.index(r.label) for r in doc.relations
                     if r.head in spans and r.tail in spans}
-            w.gold = {"tags": [self.tags.index(t) for t in tags],
+            w.gold = {"tags": [tag_id[t] for t in tags],
                       "pairs": [(spans[h] + spans[t], gold.get((h, t), 0))
                                 for h in spans for t in spans if h != t]}
         return windows
@@ -182,11 +181,11 @@ class JointExtractor:
             windows = make_windows(chunk, self.tokenizer, self.config.max_length)
             with torch.inference_mode():
                 for batch in self.batches(windows, batch_size):
-                    self._predict_batch(batch, chunk, found)
+                    self._predict_batch(batch, found)
             for doc, (entities, relations) in zip(chunk, found):
                 yield with_predictions(doc, entities, relations)
 
-    def _predict_batch(self, batch: dict, docs: list[Document], found: list) -> None:
+    def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.tag_log_probs(batch)
         rows, owners = [], []
         for b, w in enumerate(batch["windows"]):
