@@ -38,9 +38,12 @@ class Pipeline:
     def __call__(self, text: str | Document) -> Document:
         return next(self.pipe([text]))
 
-    def pipe(self, texts: Iterable[str | Document], batch_size: int = 32) -> Iterator[Document]:
-        """Annotated Documents, one per text, in order; plain strings become documents
-        `text-1`, `text-2`, ... Documents keep their ids, sections and meta."""
+    def pipe(self, texts: Iterable[str | Document], batch_size: int | None = None
+             ) -> Iterator[Document]:
+        """Annotated Documents, one per text, in order, streamed: texts are read as they are
+        needed, a few thousand at a time. Plain strings become documents `text-1`, `text-2`,
+        ... Documents keep their ids, sections and meta. `batch_size`: windows a batch
+        (default 32 on a CPU, 128 on a GPU)."""
         docs: Iterable[Document] = (t if isinstance(t, Document) else
                                     Document(id=f"text-{next(self._ids)}", text=t) for t in texts)
         for extractor in self.extractors:

@@ -1,4 +1,6 @@
 """Units, windows over long sentences, and IOB2-constrained decoding."""
+import itertools
+
 import numpy as np
 
 from assay.doc import Document
@@ -39,5 +41,21 @@ def test_viterbi_never_starts_an_entity_with_inside():
                                  [0.1, 0.1, 0.2, 0.1, 0.5],     # I-B after A is not allowed
                                  [0.8, 0.05, 0.05, 0.05, 0.05]]))
     assert [tags[i] for i in log_probs.argmax(1)] == ["I-A", "I-B", "O"]  # not IOB2
-    path = [tags[i] for i in viterbi(log_probs, *allowed_transitions(tags))]
-    assert path == ["B-B", "I-B", "O"]  # the best valid path: 0.1 * 0.5 * 0.8
+    [path] = viterbi(log_probs[None], [3], *allowed_transitions(tags))
+    assert [tags[i] for i in path] == ["B-B", "I-B", "O"]  # the best valid path: 0.1 * 0.5 * 0.8
+
+
+def test_batched_viterbi_finds_each_windows_best_valid_path():
+    """Windows of different lengths decoded together, padding after each, give the path an
+    exhaustive search finds for each window alone."""
+    tags = ["O", "B-A", "I-A", "B-B", "I-B"]
+    start, follow = allowed_transitions(tags)
+    rng = np.random.default_rng(0)
+    lengths = [1, 4, 2, 5, 3]
+    log_probs = np.log(rng.dirichlet(np.ones(len(tags)), size=(len(lengths), 5)))
+    paths = viterbi(log_probs, lengths, start, follow)
+    for w, n in enumerate(lengths):
+        valid = [p for p in itertools.product(range(len(tags)), repeat=n)
+                 if start[p[0]] and all(follow[a, b] for a, b in zip(p, p[1:]))]
+        best = max(valid, key=lambda p: sum(log_probs[w, i, t] for i, t in enumerate(p)))
+        assert paths[w] == list(best)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterator
+
 import typer
 from rich.console import Console
 
@@ -23,16 +25,21 @@ def check_format(name: str) -> str:
     return name
 
 
-def read_all(path: Path, format: str, lenient: bool) -> list[Document]:
-    """All documents of `path`; a FormatError ends the command with its one-line message."""
+def read_checked(path: Path, format: str, lenient: bool) -> Iterator[Document]:
+    """The documents of `path` as they are read; a FormatError ends the command with its
+    one-line message, and with --lenient the skipped records are reported at the end."""
     problems = Problems(strict=not lenient)
     try:
-        docs = list(formats.read(path, format, problems))
+        yield from formats.read(path, format, problems)
     except FormatError as err:
         fail(f"{err}\n(use --lenient to skip and count bad records)")
     if problems.errors:
         errors.print(f"[yellow]{path}: {problems.summary()}[/yellow]", highlight=False)
-    return docs
+
+
+def read_all(path: Path, format: str, lenient: bool) -> list[Document]:
+    """All documents of `path` (see `read_checked`)."""
+    return list(read_checked(path, format, lenient))
 
 
 def fail(message: str) -> None:

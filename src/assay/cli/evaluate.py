@@ -19,7 +19,8 @@ def run(
     model: str = typer.Option(None, help="instead of --pred: run this model (a shipped "
                               "model's name or a model directory) over the gold documents"),
     runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
-    batch_size: int = typer.Option(32, min=1, help="with --model: sentences a batch"),
+    batch_size: int = typer.Option(None, min=1, help="with --model: sentences a batch "
+                                    "(default 32 on a CPU, 128 on a GPU)"),
     format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP, callback=check_format),
     protocol: str = typer.Option("strict", help=f"one of: {', '.join(metrics.PROTOCOLS)}"),
     json_out: Path = typer.Option(None, "--json", help="also write the scores as JSON here"),

@@ -67,13 +67,17 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
 
 def read_json_lines(path: str | Path, problems: Problems,
                     build: Callable[[Any, int], Document]) -> Iterator[Document]:
-    """Documents from a JSON-lines file, one `build(record, line number)` a non-blank line;
-    a bad line is reported with its number."""
-    for number, line in enumerate(read_text(path).splitlines(), 1):
-        if not line.strip():
+    """Documents from a JSON-lines file, one `build(record, line number)` a non-blank line,
+    read as they are needed (constant memory); a bad line is reported with its number."""
+    for number, raw in enumerate(_binary_lines(path), 1):
+        if not raw.strip():
             continue
         try:
-            doc = build(json.loads(line), number)
+            doc = build(json.loads(raw.decode("utf-8")), number)
+        except UnicodeDecodeError as err:
+            problems.report(FormatError(f"not UTF-8 text ({err.reason} at byte {err.start} "
+                                        "of the line)", path, number))
+            continue
         except json.JSONDecodeError as err:
             problems.report(FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, number))
             continue
@@ -82,6 +86,14 @@ def read_json_lines(path: str | Path, problems: Problems,
             continue
         if checked(doc, problems, path, number):
             yield doc
+
+
+def _binary_lines(path: str | Path) -> Iterator[bytes]:
+    try:
+        with Path(path).open("rb") as lines:
+            yield from lines
+    except FileNotFoundError:
+        raise FormatError("no such file", path) from None
 
 
 def write_json_lines(docs: Iterable[Document], path: str | Path,

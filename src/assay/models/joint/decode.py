@@ -18,30 +18,40 @@ def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
     return start, follow
 
 
-def viterbi(log_probs: np.ndarray, start: np.ndarray, follow: np.ndarray) -> list[int]:
-    """The best tag path under the IOB2 constraints (`log_probs`: units × tags)."""
-    n = len(log_probs)
+def viterbi(log_probs: np.ndarray, lengths: list[int], start: np.ndarray,
+            follow: np.ndarray) -> list[list[int]]:
+    """The best tag path of each window under the IOB2 constraints, all windows of a batch at
+    once (`log_probs`: windows × units × tags; window b has `lengths[b]` units)."""
+    b, n, k = log_probs.shape
+    lengths = np.asarray(lengths)
     blocked = np.where(follow, 0.0, -np.inf)
-    score = np.where(start, log_probs[0], -np.inf)
-    back = np.zeros((n, log_probs.shape[1]), dtype=np.int64)
+    score = np.where(start, log_probs[:, 0], -np.inf)
+    back = np.zeros((b, n, k), dtype=np.int64)
     for i in range(1, n):
-        candidates = score[:, None] + blocked
-        back[i] = candidates.argmax(0)
-        score = candidates.max(0) + log_probs[i]
-    path = [int(score.argmax())]
-    for i in range(n - 1, 0, -1):
-        path.append(int(back[i][path[-1]]))
-    return path[::-1]
+        candidates = score[:, :, None] + blocked
+        back[:, i] = candidates.argmax(1)
+        # a window that has ended keeps its score: its path is read back from its last unit
+        score = np.where((i < lengths)[:, None], candidates.max(1) + log_probs[:, i], score)
+    paths = []
+    for w in range(b):
+        path = [int(score[w].argmax())]
+        for i in range(lengths[w] - 1, 0, -1):
+            path.append(int(back[w, i, path[-1]]))
+        paths.append(path[::-1])
+    return paths
 
 
-def decode_tags(log_probs: np.ndarray, tags: list[str], constraints, method: str
-                ) -> list[tuple[int, int, str, float]]:
-    """Entities `(first unit, end unit, label, score)` of one window; the score is the mean
+def decode_tags(log_probs: np.ndarray, lengths: list[int], tags: list[str], constraints,
+                method: str) -> list[list[tuple[int, int, str, float]]]:
+    """Each window's entities `(first unit, end unit, label, score)`; the score is the mean
     probability of the chosen tags over the entity's units."""
     if method == "viterbi":
-        path = viterbi(log_probs, *constraints)
+        paths = viterbi(log_probs, lengths, *constraints)
     else:
-        path = log_probs.argmax(1).tolist()
-    spans = tags_to_spans([tags[t] for t in path], repair=True)
-    chosen = log_probs[np.arange(len(path)), path]
-    return [(s, e, label, float(np.exp(chosen[s:e]).mean())) for s, e, label in spans]
+        paths = [log_probs[w, :n].argmax(1).tolist() for w, n in enumerate(lengths)]
+    found = []
+    for w, path in enumerate(paths):
+        spans = tags_to_spans([tags[t] for t in path], repair=True)
+        chosen = np.exp(log_probs[w, np.arange(len(path)), path])
+        found.append([(s, e, label, float(chosen[s:e].mean())) for s, e, label in spans])
+    return found

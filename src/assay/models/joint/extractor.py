@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import (default_device, freeze, load_weights, read_dir, save_dir,
-                               with_predictions)
+from assay.models.base import (default_batch_size, default_device, freeze, inference,
+                               load_weights, read_dir, save_dir, with_predictions)
 from assay.models.encoders import load_encoder, load_tokenizer
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_tags
@@ -172,14 +172,17 @@ class JointExtractor:
         return {"loss": ner + self.config.re_weight * re, "ner": ner, "re": re}
 
     # -- prediction -------------------------------------------------------------------------
-    def predict(self, docs: Iterable[Document], batch_size: int = 32) -> Iterator[Document]:
-        """Each document with its annotations replaced by predicted entities and relations."""
+    def predict(self, docs: Iterable[Document], batch_size: int | None = None
+                ) -> Iterator[Document]:
+        """Each document with its annotations replaced by predicted entities and relations,
+        streamed: CHUNK batches of documents are read, predicted and given back at a time."""
         self.module.eval()
+        batch_size = batch_size or default_batch_size(self.device)
         docs = iter(docs)
         while chunk := list(islice(docs, CHUNK * batch_size)):
             found = [([], []) for _ in chunk]
             windows = make_windows(chunk, self.tokenizer, self.config.max_length)
-            with torch.inference_mode():
+            with inference(self.device):
                 for batch in self.batches(windows, batch_size):
                     self._predict_batch(batch, found)
             for doc, (entities, relations) in zip(chunk, found):
@@ -188,11 +191,12 @@ class JointExtractor:
     def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.tag_log_probs(batch)
         rows, owners = [], []
-        for b, w in enumerate(batch["windows"]):
+        windows = batch["windows"]
+        decoded = decode_tags(log_probs, [len(w.units) for w in windows], self.tags,
+                              self.constraints, self.config.decoding)
+        for b, (w, window_spans) in enumerate(zip(windows, decoded)):
             entities, relations = found[w.doc]
-            spans = [s for s in decode_tags(log_probs[b, :len(w.units)], self.tags,
-                                            self.constraints, self.config.decoding)
-                     if w.owned[0] <= s[0] < w.owned[1]]
+            spans = [s for s in window_spans if w.owned[0] <= s[0] < w.owned[1]]
             made = []
             for first, end, label, score in spans:
                 entity = Entity(w.units[first][0], w.units[end - 1][1], label, score=score,
