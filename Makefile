@@ -30,8 +30,9 @@ test: setup
 bench-datasets: setup
 	$(PY) bench/dataset_counts.py
 
+# the shipped model against its encoder's ceiling; bench/speed_peers.py adds the peers
 bench-speed: setup
-	$(PY) bench/speed.py --model software --data ../shared/datasets/somd2025/dev --format somd
+	$(VENV)/bin/assay bench speed --model software --data ../shared/datasets/somd2025/dev --format somd
 
 clean:
 	rm -rf build $(VENV)

@@ -1,5 +1,5 @@
 """Write bench/results/joint.md from the run summaries in bench/results/runs/ (made by
-bench/train_runs.py and bench/somd_peers.py) and bench/results/speed_software.json.
+bench/train_runs.py and bench/somd_peers.py).
 
 Run: .venv/bin/python bench/report.py
 """
@@ -52,7 +52,8 @@ def main() -> None:
                   "the `joint` seeds above. Each peer is one run with the settings in its "
                   "script (`bench/peers/`); spaCy selects its best step on dev itself, as "
                   "assay does. Extraction speeds: the peer's own prediction loop over the 114 "
-                  "dev sentences; assay's figure is in the last section.", "",
+                  "dev sentences, one pass; the like-for-like speed table is in the last "
+                  "section.", "",
                   "| system | entity micro F1 | assay / system | training | extraction |",
                   "|---|---|---|---|---|",
                   f"| assay joint | {mean:.4f} | 1.000 | see above | see speed |"]
@@ -65,16 +66,9 @@ def main() -> None:
                      "Protocol `strict`: entities strict, relations strict (spans and types of "
                      "both arguments) and boundary (spans only); selection on "
                      "`relations_strict.micro_f1`.")
-    speed = Path("bench/results/speed_software.json")
-    if speed.exists():
-        s = json.loads(speed.read_text())
-        lines += ["## Extraction speed of the shipped `software` model", "",
-                  f"`{s['command']}`, {s['date']}, {s['machine']}: {s['sentences']} SOMD dev "
-                  f"sentences, batch {s['batch_size']}, {s['threads']} threads, median of "
-                  f"{s['runs']} runs: **{s['end_to_end_sentences_per_s']} sentences/s** end to "
-                  f"end (NER + RE), against {s['encoder_only_sentences_per_s']} sentences/s for "
-                  f"the bare encoder's forward pass over the same batches "
-                  f"({s['ratio_to_ceiling']:.0%} of that ceiling).", ""]
+    lines += ["## Extraction speed", "",
+              "The shipped model's speed against its encoder's ceiling and the peers, all in "
+              "one run: `bench/results/speed_cpu.md` (`bench/speed_peers.py`).", ""]
     OUT.write_text("\n".join(lines))
     print(OUT.read_text())
 

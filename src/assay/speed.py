@@ -25,6 +25,7 @@ from assay.models.base import default_batch_size, inference
 from assay.models.windows import make_windows
 
 CHUNK = 2048  # documents windowed at a time for the ceiling pass
+WARM_UP = 256  # documents run once, untimed, before the timed runs
 
 
 def cycled(docs: list[Document], n: int | None) -> Callable[[], Iterator[Document]]:
@@ -39,30 +40,31 @@ def cycled(docs: list[Document], n: int | None) -> Callable[[], Iterator[Documen
     return make
 
 
-def _median_seconds(work: Callable[[], float], runs: int) -> float:
-    work()  # warm-up: first calls allocate and pick kernels
-    return statistics.median(work() for _ in range(runs))
+def _median_seconds(work: Callable[[int | None], float], runs: int) -> float:
+    work(WARM_UP)  # first calls allocate memory and pick kernels
+    return statistics.median(work(None) for _ in range(runs))
 
 
 def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None = None,
             runs: int = 3) -> dict:
-    """Sentences/s and tokens/s end to end and for the bare encoder (median of `runs` after a
-    warm-up run), and the process's peak memory. `docs()` gives the documents anew each run."""
+    """Sentences/s and tokens/s end to end and for the bare encoder (median of `runs`, after
+    a warm-up on the first documents), and the process's peak memory. `docs()` gives the
+    documents anew each run."""
     extractor = nlp.extractors[0]
     device = extractor.device
     batch_size = batch_size or default_batch_size(device)
     encoders = extractor.module.encoders()
     counts = {"sentences": 0, "tokens": 0}
 
-    def end_to_end() -> float:
+    def end_to_end(limit: int | None) -> float:
         start = time.perf_counter()
-        for _ in nlp.pipe(docs(), batch_size=batch_size):
+        for _ in nlp.pipe(islice(docs(), limit), batch_size=batch_size):
             pass
         return time.perf_counter() - start
 
-    def encoder_only() -> float:
+    def encoder_only(limit: int | None) -> float:
         seconds, sentences, tokens = 0.0, 0, 0
-        stream = iter(docs())
+        stream = islice(docs(), limit)
         while chunk := list(islice(stream, CHUNK)):
             windows = make_windows(chunk, extractor.tokenizer, extractor.config.max_length)
             sentences += len(windows)

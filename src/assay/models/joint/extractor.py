@@ -34,6 +34,7 @@ class JointExtractor:
         self.encoder_config = encoder_config
         self.tags = ["O"] + [f"{p}-{label}" for label in schema.entity_labels for p in "BI"]
         self.relations = [NO_RELATION] + list(schema.relation_labels)
+        self.label_id = {label: k for k, label in enumerate(schema.entity_labels)}
         self.constraints = allowed_transitions(self.tags)
         self.allowed = self._allowed_relations()
         self.device = default_device()
@@ -103,7 +104,6 @@ class JointExtractor:
         """Windows with their gold tags and gold entity pairs. Entities that IOB2 cannot hold
         (nested or overlapping another) are left out of the tags and counted in `skipped`."""
         windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
-        label_id = {label: k for k, label in enumerate(self.schema.entity_labels)}
         tag_id = {tag: k for k, tag in enumerate(self.tags)}
         self.skipped = 0
         for w in windows:
@@ -115,7 +115,7 @@ class JointExtractor:
             tags = spans_to_tags(w.units, kept)
             first = {s: i for i, (s, _) in enumerate(w.units)}
             end = {e: i + 1 for i, (_, e) in enumerate(w.units)}
-            spans = {e.id: (first[e.start], end[e.end], label_id[e.label]) for e in kept}
+            spans = {e.id: (first[e.start], end[e.end], self.label_id[e.label]) for e in kept}
             gold = {(r.head, r.tail): self.relations.index(r.label) for r in doc.relations
                     if r.head in spans and r.tail in spans}
             w.gold = {"tags": [tag_id[t] for t in tags],
@@ -190,40 +190,46 @@ class JointExtractor:
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.tag_log_probs(batch)
-        rows, owners = [], []
         windows = batch["windows"]
         decoded = decode_tags(log_probs, [len(w.units) for w in windows], self.tags,
                               self.constraints, self.config.decoding)
-        for b, (w, window_spans) in enumerate(zip(windows, decoded)):
-            entities, relations = found[w.doc]
-            spans = [s for s in window_spans if w.owned[0] <= s[0] < w.owned[1]]
-            made = []
+        rows, made = [], []  # rows: (window, first unit, end unit, label) of each entity
+        for b, (w, spans) in enumerate(zip(windows, decoded)):
+            entities = found[w.doc][0]
             for first, end, label, score in spans:
-                entity = Entity(w.units[first][0], w.units[end - 1][1], label, score=score,
-                                id=f"E{len(entities) + 1}")
-                entities.append(entity)
-                made.append((first, end, self.schema.entity_labels.index(label), entity))
-            for h in made:
-                for t in made:
-                    if h is not t and (not self.config.schema_pairs or
-                                       self.allowed[h[2], t[2]].any()):
-                        rows.append((b,) + h[:3] + t[:3])
-                        owners.append((w.doc, h, t))
-        if not rows:
+                if w.owned[0] <= first < w.owned[1]:
+                    entity = Entity(w.units[first][0], w.units[end - 1][1], label, score=score,
+                                    id=f"E{len(entities) + 1}")
+                    entities.append(entity)
+                    made.append((w.doc, entity))
+                    rows.append((b, first, end, self.label_id[label]))
+        if len(rows) < 2:
             return
-        pairs = torch.tensor(rows, device=self.device)
-        logits = self.runner.pair_logits(batch, state, pairs)
+        pairs, heads, tails = self._candidate_pairs(np.array(rows))
+        if not len(pairs):
+            return
+        logits = self.runner.pair_logits(batch, state, torch.as_tensor(pairs, device=self.device))
         if self.config.schema_pairs:
-            mask = torch.as_tensor(self.allowed[pairs[:, 3].cpu(), pairs[:, 6].cpu()],
-                                   device=self.device)
-            logits = logits.masked_fill(~mask, float("-inf"))
+            mask = self.allowed[pairs[:, 3], pairs[:, 6]]
+            logits = logits.masked_fill(~torch.as_tensor(mask, device=self.device), float("-inf"))
         probs = logits.float().softmax(-1).cpu().numpy()
-        for (doc, h, t), p in zip(owners, probs):
-            k = int(p.argmax())
-            if k:
-                relations = found[doc][1]
-                relations.append(Relation(h[3].id, t[3].id, self.relations[k], score=float(p[k]),
-                                          id=f"R{len(relations) + 1}"))
+        best = probs.argmax(1)
+        for k in np.flatnonzero(best):  # pairs given a relation, not "none"
+            (doc, head), (_, tail) = made[heads[k]], made[tails[k]]
+            relations = found[doc][1]
+            relations.append(Relation(head.id, tail.id, self.relations[best[k]],
+                                      score=float(probs[k, best[k]]), id=f"R{len(relations) + 1}"))
+
+    def _candidate_pairs(self, entities: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Rows (window, head first, end, label, tail first, end, label) of every ordered pair
+        of distinct entities of the same window (with `schema_pairs`, only those the schema
+        lets hold some relation), and the indices of each pair's head and tail entity."""
+        same = entities[:, None, 0] == entities[None, :, 0]
+        np.fill_diagonal(same, False)
+        if self.config.schema_pairs:
+            same &= self.allowed[entities[:, None, 3], entities[None, :, 3], 1:].any(-1)
+        heads, tails = np.nonzero(same)
+        return np.concatenate([entities[heads], entities[tails, 1:]], axis=1), heads, tails
 
     def _allowed_relations(self) -> np.ndarray:
         """allowed[head label, tail label, relation]: the schema's pairs (any pair for a
