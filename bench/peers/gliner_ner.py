@@ -51,13 +51,16 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--steps", type=int, default=1300)
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=1e-4, help="the encoder's learning rate")
+    parser.add_argument("--others-lr", type=float, default=1e-3,
+                        help="the learning rate of the span and prompt layers (new here)")
     args = parser.parse_args()
     train = [example(r) for r in records(args.train)]
     labels = sorted({label for ex in train for _, _, label in ex["ner"]})
     model = GLiNER.from_config(GLiNERConfig(model_name=args.encoder, max_width=12,
                                             span_mode="markerV0", max_len=384))
     training = model.create_training_args(
-        output_dir=str(args.work), learning_rate=5e-5, others_lr=1e-4,
+        output_dir=str(args.work), learning_rate=args.lr, others_lr=args.others_lr,
         per_device_train_batch_size=args.batch_size, max_steps=args.steps,
         save_steps=10 ** 9, use_cpu=True, dataloader_num_workers=0)
     start = time.perf_counter()
@@ -75,6 +78,7 @@ def main() -> None:
             out.write(json.dumps({"id": record["id"], "text": record["text"],
                                   "entities": ents}) + "\n")
     print(json.dumps({"train_seconds": round(train_seconds), "steps": args.steps,
+                      "lr": args.lr, "others_lr": args.others_lr,
                       "sentences_per_s": round(len(dev) / seconds, 1)}))
 
 
