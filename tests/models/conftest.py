@@ -1,5 +1,5 @@
-"""A tiny encoder (random weights, MiniLM's vocabulary) and a tiny joint model trained on the
-shipped sample until it knows it by heart: fast enough for every test run."""
+"""A tiny encoder (random weights, MiniLM's vocabulary) and tiny joint and span models trained
+on the shipped sample until they know it by heart: fast enough for every test run."""
 import json
 from pathlib import Path
 
@@ -24,26 +24,32 @@ def tiny_encoder(folder: Path) -> Path:
     return folder
 
 
-def write_recipe(folder: Path, encoder: Path, epochs: int = 60, **train) -> Path:
-    """A recipe training a tiny joint model on the sample; `train` replaces [train] keys."""
+JOINT = {"family": "joint", "max_length": 64, "dropout": 0.0, "char_dim": 8}
+# a tiny random encoder is slow to learn to read the words after each <ENT> marker: "marker_words"
+SPAN = {"family": "span", "max_length": 128, "dropout": 0.0, "max_width": 20, "hidden": 32,
+        "type_repr": "marker_words"}
+
+
+def write_recipe(folder: Path, encoder: Path, epochs: int = 60, model: dict | None = None,
+                 **train) -> Path:
+    """A recipe training a tiny model (joint unless `model` says otherwise) on the sample;
+    `train` replaces [train] keys."""
+    model = {**(model or JOINT), "encoder": str(encoder)}
+    span = model["family"] == "span"
     settings = {"output": str(folder / "model"), "epochs": epochs, "batch_size": 2,
                 "lr_encoder": 3e-3, "lr_head": 1e-2, "warmup": 0.05, "patience": epochs,
-                "metric": "total.micro_f1", "seed": 1, **train}
+                "metric": "entities_strict.micro_f1" if span else "total.micro_f1", "seed": 1,
+                **train}
     recipe = folder / "recipe.toml"
     recipe.write_text(f"""
 [data]
 format = "jsonl"
 train = "{SAMPLE}"
 dev = "{SAMPLE}"
-protocol = "somd"
+protocol = "{'strict' if span else 'somd'}"
 
 [model]
-family = "joint"
-encoder = "{encoder}"
-max_length = 64
-dropout = 0.0
-char_dim = 8
-
+""" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in model.items()) + """
 [train]
 """ + "".join(f"{k} = {json.dumps(v)}\n" for k, v in settings.items()))
     return recipe
@@ -61,4 +67,15 @@ def trained(tmp_path_factory, encoder) -> Path:
 
     folder = tmp_path_factory.mktemp("joint")
     train(load_recipe(write_recipe(folder, encoder)), quiet=True)
+    return folder / "model"
+
+
+@pytest.fixture(scope="session")
+def trained_span(tmp_path_factory, encoder) -> Path:
+    """The directory of a tiny span model that has overfit the sample's entities."""
+    from assay.training import load_recipe, train
+
+    folder = tmp_path_factory.mktemp("span")
+    train(load_recipe(write_recipe(folder, encoder, epochs=80, model=SPAN, batch_size=1)),
+          quiet=True)
     return folder / "model"

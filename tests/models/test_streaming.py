@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from assay import formats
 from assay.cli import app
 from assay.doc import Document
-from assay.models.joint.extractor import CHUNK
+from assay.models.base import CHUNK
 from assay.pipeline import load
 from tests.models.conftest import SAMPLE
 

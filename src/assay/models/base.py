@@ -6,7 +6,8 @@ import json
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from itertools import islice
+from typing import Callable, Iterable, Iterator, Protocol
 
 import torch
 from torch import nn
@@ -59,6 +60,25 @@ def with_predictions(doc: Document, entities: list[Entity],
     rels = [replace(r, head=new_id[r.head], tail=new_id[r.tail], id=f"R{k}")
             for k, r in enumerate(relations, 1)]
     return replace(doc, entities=ents, relations=rels, groups=[])
+
+
+CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant
+
+
+def predict_in_chunks(docs: Iterable[Document], batch_size: int, make: Callable[[list], list],
+                      batches: Callable[[list, int], Iterator[dict]], device: torch.device,
+                      predict_batch: Callable[[dict, list], None]) -> Iterator[Document]:
+    """Documents streamed through a model: CHUNK × batch_size documents at a time are cut into
+    windows (`make`), batched by length (`batches`) and predicted (`predict_batch` appends to
+    each document's ([entities], [relations])); each document comes back with them."""
+    docs = iter(docs)
+    while chunk := list(islice(docs, CHUNK * batch_size)):
+        found: list[tuple[list, list]] = [([], []) for _ in chunk]
+        with inference(device):
+            for batch in batches(make(chunk), batch_size):
+                predict_batch(batch, found)
+        for doc, (entities, relations) in zip(chunk, found):
+            yield with_predictions(doc, entities, relations)
 
 
 def freeze(encoder: nn.Module, prefixes: list[str]) -> None:

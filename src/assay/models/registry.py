@@ -9,8 +9,9 @@ from pydantic import BaseModel
 def families() -> dict[str, tuple[type[BaseModel], type]]:
     """family name -> (its config class, its extractor class)."""
     from assay.models.joint import JointConfig, JointExtractor
+    from assay.models.span import SpanConfig, SpanExtractor
 
-    return {"joint": (JointConfig, JointExtractor)}
+    return {"joint": (JointConfig, JointExtractor), "span": (SpanConfig, SpanExtractor)}
 
 
 def family(name: str) -> tuple[type[BaseModel], type]:

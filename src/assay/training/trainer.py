@@ -61,8 +61,8 @@ class Trainer:
         self.extractor = family(config.family)[1].create(config, Schema.from_documents(train_docs))
         self.examples = self.extractor.examples(train_docs)
         if getattr(self.extractor, "skipped", 0):
-            self.say(f"{self.extractor.skipped} training entities overlap a longer one and are "
-                     "left out: this family's tags cannot hold nested entities")
+            self.say(f"{self.extractor.skipped} training entities are left out: "
+                     f"{self.extractor.skip_reason}")
         encoder_params, head_params = self.extractor.parameter_groups()
         self.optimizer = torch.optim.AdamW(
             [{"params": encoder_params, "lr": self.cfg.lr_encoder},

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from itertools import islice
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -11,8 +11,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import (default_batch_size, default_device, freeze, inference,
-                               load_weights, read_dir, save_dir, with_predictions)
+from assay.models.base import (default_batch_size, default_device, freeze, load_weights,
+                               predict_in_chunks, read_dir, save_dir)
 from assay.models.encoders import load_encoder, load_tokenizer
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_tags
@@ -22,11 +22,11 @@ from assay.schema import Schema
 from assay.text.bio import spans_to_tags
 
 NO_RELATION = "none"
-CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant
 
 
 class JointExtractor:
     family = "joint"
+    skip_reason = "they overlap a longer one, and IOB2 tags cannot hold nested entities"
 
     def __init__(self, config: JointConfig, schema: Schema, module: JointModule, tokenizer,
                  encoder_config: dict):
@@ -177,16 +177,9 @@ class JointExtractor:
         """Each document with its annotations replaced by predicted entities and relations,
         streamed: CHUNK batches of documents are read, predicted and given back at a time."""
         self.module.eval()
-        batch_size = batch_size or default_batch_size(self.device)
-        docs = iter(docs)
-        while chunk := list(islice(docs, CHUNK * batch_size)):
-            found = [([], []) for _ in chunk]
-            windows = make_windows(chunk, self.tokenizer, self.config.max_length)
-            with inference(self.device):
-                for batch in self.batches(windows, batch_size):
-                    self._predict_batch(batch, found)
-            for doc, (entities, relations) in zip(chunk, found):
-                yield with_predictions(doc, entities, relations)
+        make = partial(make_windows, tokenizer=self.tokenizer, max_length=self.config.max_length)
+        return predict_in_chunks(docs, batch_size or default_batch_size(self.device), make,
+                                 self.batches, self.device, self._predict_batch)
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.tag_log_probs(batch)

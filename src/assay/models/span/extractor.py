@@ -1,0 +1,238 @@
+"""The `span` extractor: type prompts, span enumeration, training targets with sampled negative
+types, greedy decoding, save and load."""
+from __future__ import annotations
+
+import random
+from functools import partial
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from assay.doc import Document, Entity
+from assay.models.base import (default_batch_size, default_device, freeze, load_weights,
+                               predict_in_chunks, read_dir, save_dir)
+from assay.models.encoders import load_encoder, load_tokenizer
+from assay.models.span.config import SpanConfig
+from assay.models.span.model import SpanModule
+from assay.models.windows import Window, make_windows
+from assay.schema import Schema
+
+MIN_TEXT_PIECES = 16  # what a window must keep for text once the type prompts are in
+
+
+class SpanExtractor:
+    family = "span"
+    skip_reason = "wider than the longest span scored (model.max_width) or cut by a window's edge"
+
+    def __init__(self, config: SpanConfig, schema: Schema, module: SpanModule, tokenizer,
+                 encoder_config: dict):
+        self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
+        self.encoder_config = encoder_config
+        self.device = default_device()
+        self.module.to(self.device)
+        self.use_labels(config.labels or schema.entity_labels)
+
+    def use_labels(self, labels: list[str], descriptions: dict[str, str] | None = None) -> None:
+        """Prompt these types at inference (names never seen in training work too: zero-shot),
+        each as `name: description` where `descriptions` (or, with the `descriptions`
+        setting, the schema) has one. The prompts are tokenised here, once."""
+        if not labels:
+            raise ValueError("the span family needs at least one entity type to prompt")
+        glosses = dict(self.schema.descriptions) if self.config.descriptions else {}
+        glosses.update(descriptions or {})
+        self.labels = list(labels)
+        self.prompts = [self._pieces(f"{label}: {glosses[label]}" if label in glosses else label)
+                        for label in self.labels]
+        self.text_budget = self.config.max_length - 2 - sum(1 + len(p) for p in self.prompts)
+        if self.text_budget < MIN_TEXT_PIECES:
+            raise ValueError(f"{len(self.labels)} type prompts take {self.config.max_length - 2 - self.text_budget} "
+                             f"of max_length {self.config.max_length} pieces: raise max_length "
+                             "or prompt fewer or shorter types")
+
+    def _pieces(self, text: str) -> list[int]:
+        return self.tokenizer(text, add_special_tokens=False)["input_ids"]
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def create(cls, config: SpanConfig, schema: Schema) -> "SpanExtractor":
+        """A new model on pretrained encoder weights, for training."""
+        return cls._build(config, schema, True, load_tokenizer(config.encoder))
+
+    @classmethod
+    def load(cls, path: Path) -> "SpanExtractor":
+        from transformers import AutoTokenizer
+
+        path = Path(path)
+        config_data, encoder_config, schema = read_dir(path)
+        config = SpanConfig(**config_data)
+        extractor = cls._build(config, schema, bool(config.freeze),
+                               AutoTokenizer.from_pretrained(str(path / "tokenizer")),
+                               encoder_config)
+        load_weights(extractor.module, path)
+        extractor.module.eval()
+        return extractor
+
+    @classmethod
+    def _build(cls, config: SpanConfig, schema: Schema, pretrained: bool, tokenizer,
+               encoder_config: dict | None = None) -> "SpanExtractor":
+        encoder = load_encoder(config.encoder, pretrained, encoder_config)
+        freeze(encoder, config.freeze)
+        return cls(config, schema, SpanModule(config, encoder), tokenizer,
+                   encoder.config.to_dict())
+
+    def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
+        save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,
+                 self.module, self.tokenizer, dtype)
+
+    # -- training ---------------------------------------------------------------------------
+    def parameter_groups(self) -> tuple[list, list]:
+        """(encoder parameters, head parameters), for their separate learning rates."""
+        encoder_ids = {id(p) for p in self.module.encoder.parameters()}
+        params = [p for p in self.module.parameters() if p.requires_grad]
+        return ([p for p in params if id(p) in encoder_ids],
+                [p for p in params if id(p) not in encoder_ids])
+
+    def examples(self, docs: list[Document]) -> list[Window]:
+        """Windows with their gold spans {(first unit, last unit): {type index}}. Entities
+        wider than `max_width` units, or cut by a window's edge, are counted in `skipped`."""
+        label_id = {label: k for k, label in enumerate(self.labels)}
+        unknown = sorted({e.label for d in docs for e in d.entities} - set(label_id))
+        if unknown:
+            raise ValueError(f"training entities of types {unknown} are not among the prompted "
+                             f"types {self.labels} (model.labels)")
+        windows = make_windows(docs, self.tokenizer, self.text_budget, cut_at_entities=True)
+        self.skipped = 0
+        for w in windows:
+            first = {s: i for i, (s, _) in enumerate(w.units)}
+            last = {e: i for i, (_, e) in enumerate(w.units)}
+            lo, hi = w.units[0][0], w.units[-1][1]
+            gold: dict[tuple[int, int], set[int]] = {}
+            for e in docs[w.doc].entities:
+                if e.fragments or not (lo <= e.start < hi):
+                    continue
+                if e.end > hi or last[e.end] - first[e.start] >= self.config.max_width:
+                    self.skipped += w.owned[0] <= first[e.start] < w.owned[1]
+                    continue
+                gold.setdefault((first[e.start], last[e.end]), set()).add(label_id[e.label])
+            w.gold = {"spans": gold}
+        return windows
+
+    def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
+                ) -> Iterator[dict]:
+        """Batches of windows of similar length. With a seed (training), each window prompts
+        its own types, its gold ones and a sampled share of the others, in shuffled order."""
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
+        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        rng = random.Random(seed)
+        if seed is not None:
+            rng.shuffle(groups)
+        everything = list(range(len(self.labels)))
+        for group in groups:
+            chosen = [self._training_types(windows[i], rng) if seed is not None else everything
+                      for i in group]
+            yield self.collate([windows[i] for i in group], chosen)
+
+    def _training_types(self, window: Window, rng: random.Random) -> list[int]:
+        positive = {t for types in window.gold["spans"].values() for t in types}
+        others = [t for t in range(len(self.labels)) if t not in positive]
+        types = sorted(positive) + rng.sample(others, round(self.config.negatives * len(others)))
+        rng.shuffle(types)
+        return types
+
+    def collate(self, windows: list[Window], types: list[list[int]]) -> dict:
+        """Encoder inputs `[CLS] <ENT> type <ENT> type ... [SEP] text [SEP]`, the candidate
+        spans of each window and, in training, their targets."""
+        rows, positions, ends, firsts, spans = [], [], [], [], []
+        for w, chosen in zip(windows, types):
+            ids, where = [self.tokenizer.cls_token_id], []
+            for t in chosen:
+                where.append(len(ids))
+                ids += [self.tokenizer.unk_token_id] + self.prompts[t]  # unk: <ENT>'s place
+            ids.append(self.tokenizer.sep_token_id)
+            ends.append(where[1:] + [len(ids) - 1])  # each type's words end at the next marker
+            shift = len(ids) - 1
+            rows.append(ids + w.input_ids[1:])
+            positions.append(where)
+            firsts.append([p + shift for p in w.first_piece])
+            n = len(w.units)
+            spans.append([(i, j) for i in range(n) for j in range(i, min(n, i + self.config.max_width))])
+        width = max(map(len, rows))
+        n_types, n_units, n_spans = max(map(len, types)), max(map(len, firsts)), max(map(len, spans))
+        marker_rows = [[False] * width for _ in rows]
+        for row, where in zip(marker_rows, positions):
+            for p in where:
+                row[p] = True
+        batch = {
+            "input_ids": [r + [self.tokenizer.pad_token_id] * (width - len(r)) for r in rows],
+            "attention_mask": [[1] * len(r) + [0] * (width - len(r)) for r in rows],
+            "markers": marker_rows,
+            "type_positions": [p + [0] * (n_types - len(p)) for p in positions],
+            "type_ends": [e + [1] * (n_types - len(e)) for e in ends],
+            "type_mask": [[True] * len(c) + [False] * (n_types - len(c)) for c in types],
+            "first_piece": [f + [0] * (n_units - len(f)) for f in firsts],
+            "spans": [s + [(0, 0)] * (n_spans - len(s)) for s in spans],
+            "span_mask": [[True] * len(s) + [False] * (n_spans - len(s)) for s in spans],
+        }
+        batch = {k: torch.tensor(v, device=self.device) for k, v in batch.items()}
+        batch["windows"], batch["types"], batch["span_list"] = windows, types, spans
+        if windows[0].gold:
+            targets = torch.zeros(len(windows), n_spans, n_types)
+            for b, (w, chosen) in enumerate(zip(windows, types)):
+                column = {t: k for k, t in enumerate(chosen)}
+                index = {span: s for s, span in enumerate(spans[b])}
+                for span, gold_types in w.gold["spans"].items():
+                    for t in gold_types:
+                        targets[b, index[span], column[t]] = 1.0
+            batch["targets"] = targets.to(self.device)
+        return batch
+
+    def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
+        """Binary cross-entropy over every (span, prompted type) of the batch."""
+        logits = self.module(batch)
+        mask = batch["span_mask"].unsqueeze(-1) & batch["type_mask"].unsqueeze(1)
+        if not mask.any():  # no type prompted in the whole batch: nothing to learn from
+            loss = logits.sum() * 0.0
+        else:
+            # summed over spans and types, then averaged over windows (as GLiNER does): a mean
+            # over all pairs drowns the few positive spans among the many negative ones
+            loss = F.binary_cross_entropy_with_logits(
+                logits[mask], batch["targets"][mask], reduction="sum") / len(logits)
+        return {"loss": loss, "ner": loss}
+
+    # -- prediction -------------------------------------------------------------------------
+    def predict(self, docs: Iterable[Document], batch_size: int | None = None
+                ) -> Iterator[Document]:
+        """Each document with its entities replaced by the predicted ones, streamed (see
+        `predict_in_chunks`); the prompted types are `self.labels` (see `use_labels`)."""
+        self.module.eval()
+        make = partial(make_windows, tokenizer=self.tokenizer, max_length=self.text_budget)
+        return predict_in_chunks(docs, batch_size or default_batch_size(self.device), make,
+                                 self.batches, self.device, self._predict_batch)
+
+    def _predict_batch(self, batch: dict, found: list) -> None:
+        probs = torch.sigmoid(self.module(batch).float()).cpu().numpy()
+        for b, (w, spans) in enumerate(zip(batch["windows"], batch["span_list"])):
+            scores = probs[b, :len(spans), :len(self.labels)]
+            hits = [(float(scores[s, t]), *spans[s], t)
+                    for s, t in zip(*np.nonzero(scores > self.config.threshold))
+                    if w.owned[0] <= spans[s][0] < w.owned[1]]
+            entities = found[w.doc][0]
+            for score, first, last, t in greedy(hits, self.config.decoding == "nested"):
+                entities.append(Entity(w.units[first][0], w.units[last][1], self.labels[t],
+                                       score=score, id=f"E{len(entities) + 1}"))
+
+
+def greedy(hits: list[tuple[float, int, int, int]], nested: bool) -> list[tuple]:
+    """The best-scoring (score, first, last, type) first, each kept when it does not overlap
+    one kept before; `nested` also keeps a span inside (or around) a kept one, never the
+    same span twice nor a partial overlap."""
+    kept: list[tuple] = []
+    for hit in sorted(hits, key=lambda h: -h[0]):
+        _, i, j, _ = hit
+        if all(j < a or b < i or nested and (i <= a and b <= j or a <= i and j <= b)
+               and (i, j) != (a, b) for _, a, b, _ in kept):
+            kept.append(hit)
+    return kept
