@@ -9,7 +9,7 @@ import time
 import pytest
 
 from assay.training import RecipeError, load_recipe
-from tests.models.conftest import write_recipe
+from tests.models.conftest import SAMPLE, write_recipe
 
 
 def test_a_bad_recipe_names_the_key(tmp_path, encoder):
@@ -68,3 +68,20 @@ def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(tmp_path, encoder
     for a, b in zip(expected, got):
         assert b["loss"] == pytest.approx(a["loss"], rel=1e-5)
         assert b["dev"] == a["dev"]
+
+
+def test_a_dev_set_carved_from_training_data_by_document_id(tmp_path, encoder):
+    from assay import formats
+    from assay.training.trainer import carve
+
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    ids = tmp_path / "dev-ids.txt"
+    ids.write_text(f"# held out\n{docs[1].id}\n\n{docs[3].id}  # and this one\n")
+    train, dev = carve(docs, ids)
+    assert [d.id for d in dev] == [docs[1].id, docs[3].id]
+    assert [d.id for d in train] == [docs[0].id, docs[2].id]
+    ids.write_text("nobody\n")
+    with pytest.raises(RecipeError, match=r"data.dev_ids: .* lists 1 ids .*'nobody'"):
+        carve(docs, ids)
+    with pytest.raises(RecipeError, match=r"data: .*give dev or dev_ids, not both"):
+        load_recipe(write_recipe(tmp_path, encoder), {"data.dev_ids": str(ids)})

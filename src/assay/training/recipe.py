@@ -6,7 +6,8 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
 
 from assay import formats
 from assay.metrics import PROTOCOLS
@@ -23,6 +24,8 @@ class DataConfig(BaseModel):
     format: str
     train: list[str] = Field(min_length=1, description="files or folders, read and joined")
     dev: str | None = Field(None, description="for selection; without it, the last epoch wins")
+    dev_ids: str | None = Field(None, description="instead of `dev`: a file of document ids (one "
+                                "a line, # comments) taken out of the training data to select on")
     protocol: str = "strict"
     lenient: bool = False
 
@@ -30,6 +33,12 @@ class DataConfig(BaseModel):
     @classmethod
     def _one_or_more(cls, value):
         return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_dev(self):
+        if self.dev and self.dev_ids:
+            raise ValueError("give dev or dev_ids, not both")
+        return self
 
     @field_validator("format")
     @classmethod

@@ -220,6 +220,21 @@ class Trainer:
 def train(recipe: Recipe, resume: bool = False, quiet: bool = False) -> dict:
     """Read the recipe's data, train, and return the best dev scores."""
     data = recipe.data
-    train_docs = read_docs(data.train, data.format, data.lenient)[:recipe.train.max_docs]
+    train_docs = read_docs(data.train, data.format, data.lenient)
     dev_docs = read_docs([data.dev], data.format, data.lenient) if data.dev else None
+    if data.dev_ids:
+        train_docs, dev_docs = carve(train_docs, Path(data.dev_ids))
+    train_docs = train_docs[:recipe.train.max_docs]
     return Trainer(recipe, train_docs, dev_docs, quiet=quiet).fit(resume=resume)
+
+
+def carve(docs: list[Document], ids_file: Path) -> tuple[list[Document], list[Document]]:
+    """(the documents whose ids the file does not list, those it lists); every listed id must
+    be there."""
+    lines = (line.split("#")[0].strip() for line in ids_file.read_text().splitlines())
+    ids = {line for line in lines if line}
+    missing = ids - {d.id for d in docs}
+    if missing:
+        raise RecipeError(f"data.dev_ids: {ids_file} lists {len(missing)} ids that the training "
+                          f"data lacks, e.g. {sorted(missing)[:3]}")
+    return [d for d in docs if d.id not in ids], [d for d in docs if d.id in ids]

@@ -54,4 +54,5 @@ class SpanModule(nn.Module):
 
 def _gather(vectors: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     """vectors[b, index[b, i]] for every b, i."""
-    return vectors.gather(1, index.unsqueeze(-1).expand(-1, -1, vectors.size(-1)))
+    rows = torch.arange(len(vectors), device=vectors.device).unsqueeze(-1)
+    return vectors[rows, index]
