@@ -3,12 +3,12 @@ from assay.doc import Document, Entity, MentionGroup, Relation, Section
 from assay.schema import Schema
 
 
-def load(name_or_path="software", runtime="torch"):
+def load(name_or_path="software", runtime="torch", labels=None, descriptions=None):
     """A model ready to run: `nlp = assay.load("software"); doc = nlp(text)`. See
-    `assay.pipeline.load`."""
+    `assay.pipeline.load` (it is imported only when called: `import assay` stays light)."""
     from assay.pipeline import load as load_pipeline
 
-    return load_pipeline(name_or_path, runtime)
+    return load_pipeline(name_or_path, runtime, labels, descriptions)
 
 
 __version__ = "0.1.0"

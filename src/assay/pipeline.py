@@ -54,9 +54,12 @@ class Pipeline:
 RUNTIMES = ("torch", "onnx")
 
 
-def load(name_or_path: str | Path = "software", runtime: str = "torch") -> Pipeline:
+def load(name_or_path: str | Path = "software", runtime: str = "torch",
+         labels: list[str] | None = None, descriptions: dict[str, str] | None = None
+         ) -> Pipeline:
     """`runtime="onnx"` runs the network through ONNX Runtime from the graphs that
-    `assay export` put in the model directory."""
+    `assay export` put in the model directory. `labels` (label-prompted families such as
+    `span`): the entity types to find, seen in training or not, with optional descriptions."""
     from assay.models.registry import load_model
 
     if runtime not in RUNTIMES:
@@ -67,4 +70,9 @@ def load(name_or_path: str | Path = "software", runtime: str = "torch") -> Pipel
         if not hasattr(extractor, "use_onnx"):
             raise ValueError(f"the {extractor.family} family has no ONNX runtime yet")
         extractor.use_onnx(path)
+    if labels is not None:
+        if not hasattr(extractor, "use_labels"):
+            raise ValueError(f"the {extractor.family} family finds the types it was trained on "
+                             "only; labels can be given to label-prompted families (span)")
+        extractor.use_labels(labels, descriptions)
     return Pipeline([extractor])

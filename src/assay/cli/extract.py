@@ -27,6 +27,8 @@ def run(
     output: Path = typer.Option(None, "--output", "-o", help="write the documents here"),
     output_format: str = typer.Option("jsonl", help=FORMAT_HELP),
     runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
+    labels: str = typer.Option(None, help="label-prompted models (span): the entity types to "
+                               "find, comma-separated, seen in training or not"),
     batch_size: int = typer.Option(None, min=1, help="sentences (or windows) a batch "
                                     "(default 32 on a CPU, 128 on a GPU)"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
@@ -48,7 +50,8 @@ def run(
         fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
     docs, total = _documents(text, input, input_format, lenient)
     try:
-        nlp = load(model, runtime)
+        nlp = load(model, runtime, [t.strip() for t in labels.split(",") if t.strip()]
+                   if labels else None)
     except (FileNotFoundError, ValueError) as err:
         fail(str(err))
     if input is not None:
