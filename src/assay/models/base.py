@@ -140,3 +140,57 @@ def load_weights(module: nn.Module, path: Path) -> None:
     if missing or result.unexpected_keys:
         raise ValueError(f"{path / WEIGHTS}: weights do not fit the model (missing "
                          f"{sorted(missing)[:3]}, unexpected {result.unexpected_keys[:3]})")
+
+
+class TorchExtractor:
+    """What the PyTorch families share: construction for training (`create`) and from a model
+    directory (`load`), `save`, and the encoder / head parameter groups. A family sets
+    `family`, `config_class` and `skip_reason`, and builds its network in `_build`."""
+
+    family: str
+    config_class: type
+    skip_reason: str = ""
+
+    def __init__(self, config, schema: Schema, module: nn.Module, tokenizer, encoder_config: dict):
+        self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
+        self.encoder_config = encoder_config
+        self.device = default_device()
+        self.module.to(self.device)
+
+    @classmethod
+    def create(cls, config, schema: Schema):
+        """A new model on pretrained encoder weights, for training."""
+        from assay.models.encoders import load_tokenizer
+
+        return cls._build(config, schema, True, load_tokenizer(config.encoder))
+
+    @classmethod
+    def load(cls, path: Path):
+        from transformers import AutoTokenizer
+
+        path = Path(path)
+        config_data, encoder_config, schema = read_dir(path)
+        config = cls.config_class(**config_data)
+        # frozen parameters are not in the weights file: they come from the pretrained encoder
+        extractor = cls._build(config, schema, bool(config.freeze),
+                               AutoTokenizer.from_pretrained(str(path / "tokenizer")),
+                               encoder_config)
+        load_weights(extractor.module, path)
+        extractor.module.eval()
+        return extractor
+
+    @classmethod
+    def _build(cls, config, schema: Schema, pretrained: bool, tokenizer,
+               encoder_config: dict | None = None):
+        raise NotImplementedError
+
+    def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
+        save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,
+                 self.module, self.tokenizer, dtype)
+
+    def parameter_groups(self) -> tuple[list, list]:
+        """(encoder parameters, head parameters), for their separate learning rates."""
+        encoder_ids = {id(p) for e in self.module.encoders() for p in e.parameters()}
+        params = [p for p in self.module.parameters() if p.requires_grad]
+        return ([p for p in params if id(p) in encoder_ids],
+                [p for p in params if id(p) not in encoder_ids])

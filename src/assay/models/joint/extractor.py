@@ -11,9 +11,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import (default_batch_size, default_device, freeze, load_weights,
-                               predict_in_chunks, read_dir, save_dir)
-from assay.models.encoders import load_encoder, load_tokenizer
+from assay.models.base import TorchExtractor, default_batch_size, freeze, predict_in_chunks
+from assay.models.encoders import load_encoder
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_tags
 from assay.models.joint.model import JointModule
@@ -24,21 +23,19 @@ from assay.text.bio import spans_to_tags
 NO_RELATION = "none"
 
 
-class JointExtractor:
+class JointExtractor(TorchExtractor):
     family = "joint"
+    config_class = JointConfig
     skip_reason = "they overlap a longer one, and IOB2 tags cannot hold nested entities"
 
     def __init__(self, config: JointConfig, schema: Schema, module: JointModule, tokenizer,
                  encoder_config: dict):
-        self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
-        self.encoder_config = encoder_config
+        super().__init__(config, schema, module, tokenizer, encoder_config)
         self.tags = ["O"] + [f"{p}-{label}" for label in schema.entity_labels for p in "BI"]
         self.relations = [NO_RELATION] + list(schema.relation_labels)
         self.label_id = {label: k for k, label in enumerate(schema.entity_labels)}
         self.constraints = allowed_transitions(self.tags)
         self.allowed = self._allowed_relations()
-        self.device = default_device()
-        self.module.to(self.device)
         self.runner = TorchRunner(self.module)
 
     def export_onnx(self, source: Path, target: Path, int8: bool = False) -> Path:
@@ -57,26 +54,6 @@ class JointExtractor:
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def create(cls, config: JointConfig, schema: Schema) -> "JointExtractor":
-        """A new model on pretrained encoder weights, for training."""
-        return cls._build(config, schema, pretrained=True, tokenizer=load_tokenizer(config.encoder))
-
-    @classmethod
-    def load(cls, path: Path) -> "JointExtractor":
-        from transformers import AutoTokenizer
-
-        path = Path(path)
-        config_data, encoder_config, schema = read_dir(path)
-        config = JointConfig(**config_data)
-        # frozen parameters are not in the weights file: they come from the pretrained encoder
-        extractor = cls._build(config, schema, pretrained=bool(config.freeze),
-                               tokenizer=AutoTokenizer.from_pretrained(str(path / "tokenizer")),
-                               encoder_config=encoder_config)
-        load_weights(extractor.module, path)
-        extractor.module.eval()
-        return extractor
-
-    @classmethod
     def _build(cls, config: JointConfig, schema: Schema, pretrained: bool, tokenizer,
                encoder_config: dict | None = None) -> "JointExtractor":
         encoders = [load_encoder(config.encoder, pretrained, encoder_config)
@@ -88,18 +65,7 @@ class JointExtractor:
                              1 + len(schema.relation_labels))
         return cls(config, schema, module, tokenizer, encoders[0].config.to_dict())
 
-    def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
-        save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,
-                 self.module, self.tokenizer, dtype)
-
     # -- training ---------------------------------------------------------------------------
-    def parameter_groups(self) -> tuple[list, list]:
-        """(encoder parameters, head parameters), for their separate learning rates."""
-        encoder_ids = {id(p) for e in self.module.encoders() for p in e.parameters()}
-        params = [p for p in self.module.parameters() if p.requires_grad]
-        return ([p for p in params if id(p) in encoder_ids],
-                [p for p in params if id(p) not in encoder_ids])
-
     def examples(self, docs: list[Document]) -> list[Window]:
         """Windows with their gold tags and gold entity pairs. Entities that IOB2 cannot hold
         (nested or overlapping another) are left out of the tags and counted in `skipped`."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from functools import partial
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
@@ -12,9 +11,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity
-from assay.models.base import (default_batch_size, default_device, freeze, load_weights,
-                               predict_in_chunks, read_dir, save_dir)
-from assay.models.encoders import load_encoder, load_tokenizer
+from assay.models.base import TorchExtractor, default_batch_size, freeze, predict_in_chunks
+from assay.models.encoders import load_encoder
 from assay.models.span.config import SpanConfig
 from assay.models.span.model import SpanModule
 from assay.models.windows import Window, make_windows
@@ -23,16 +21,14 @@ from assay.schema import Schema
 MIN_TEXT_PIECES = 16  # what a window must keep for text once the type prompts are in
 
 
-class SpanExtractor:
+class SpanExtractor(TorchExtractor):
     family = "span"
+    config_class = SpanConfig
     skip_reason = "wider than the longest span scored (model.max_width) or cut by a window's edge"
 
     def __init__(self, config: SpanConfig, schema: Schema, module: SpanModule, tokenizer,
                  encoder_config: dict):
-        self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
-        self.encoder_config = encoder_config
-        self.device = default_device()
-        self.module.to(self.device)
+        super().__init__(config, schema, module, tokenizer, encoder_config)
         self.use_labels(config.labels or schema.entity_labels)
 
     def use_labels(self, labels: list[str], descriptions: dict[str, str] | None = None) -> None:
@@ -55,26 +51,6 @@ class SpanExtractor:
     def _pieces(self, text: str) -> list[int]:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
 
-    # -- construction ---------------------------------------------------------------------
-    @classmethod
-    def create(cls, config: SpanConfig, schema: Schema) -> "SpanExtractor":
-        """A new model on pretrained encoder weights, for training."""
-        return cls._build(config, schema, True, load_tokenizer(config.encoder))
-
-    @classmethod
-    def load(cls, path: Path) -> "SpanExtractor":
-        from transformers import AutoTokenizer
-
-        path = Path(path)
-        config_data, encoder_config, schema = read_dir(path)
-        config = SpanConfig(**config_data)
-        extractor = cls._build(config, schema, bool(config.freeze),
-                               AutoTokenizer.from_pretrained(str(path / "tokenizer")),
-                               encoder_config)
-        load_weights(extractor.module, path)
-        extractor.module.eval()
-        return extractor
-
     @classmethod
     def _build(cls, config: SpanConfig, schema: Schema, pretrained: bool, tokenizer,
                encoder_config: dict | None = None) -> "SpanExtractor":
@@ -83,18 +59,7 @@ class SpanExtractor:
         return cls(config, schema, SpanModule(config, encoder), tokenizer,
                    encoder.config.to_dict())
 
-    def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
-        save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,
-                 self.module, self.tokenizer, dtype)
-
     # -- training ---------------------------------------------------------------------------
-    def parameter_groups(self) -> tuple[list, list]:
-        """(encoder parameters, head parameters), for their separate learning rates."""
-        encoder_ids = {id(p) for p in self.module.encoder.parameters()}
-        params = [p for p in self.module.parameters() if p.requires_grad]
-        return ([p for p in params if id(p) in encoder_ids],
-                [p for p in params if id(p) not in encoder_ids])
-
     def examples(self, docs: list[Document]) -> list[Window]:
         """Windows with their gold spans {(first unit, last unit): {type index}}. Entities
         wider than `max_width` units, or cut by a window's edge, are counted in `skipped`."""
