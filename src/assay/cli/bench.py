@@ -17,7 +17,8 @@ app = typer.Typer(help="Measure models: assay bench speed --model M --data D --f
 @app.command("speed")
 def speed(
     model: str = typer.Option("software", help="a shipped model's name or a model directory"),
-    data: Path = typer.Option(..., "--data", help="documents to extract from (file, folder, prefix)"),
+    data: Path = typer.Option(..., "--data", help="documents to extract from (a file, folder "
+                              "or prefix)"),
     format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP, callback=check_format),
     runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
     batch_size: int = typer.Option(None, min=1, help="windows a batch "

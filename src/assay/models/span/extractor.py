@@ -42,11 +42,12 @@ class SpanExtractor(TorchExtractor):
         self.labels = list(labels)
         self.prompts = [self._pieces(f"{label}: {glosses[label]}" if label in glosses else label)
                         for label in self.labels]
-        self.text_budget = self.config.max_length - 2 - sum(1 + len(p) for p in self.prompts)
+        used = sum(1 + len(p) for p in self.prompts)  # each prompt: <ENT> and its pieces
+        self.text_budget = self.config.max_length - 2 - used
         if self.text_budget < MIN_TEXT_PIECES:
-            raise ValueError(f"{len(self.labels)} type prompts take {self.config.max_length - 2 - self.text_budget} "
-                             f"of max_length {self.config.max_length} pieces: raise max_length "
-                             "or prompt fewer or shorter types")
+            raise ValueError(f"{len(self.labels)} type prompts take {used} of max_length "
+                             f"{self.config.max_length} pieces: raise max_length or prompt "
+                             "fewer or shorter types")
 
     def _pieces(self, text: str) -> list[int]:
         return self.tokenizer(text, add_special_tokens=False)["input_ids"]
@@ -122,10 +123,10 @@ class SpanExtractor(TorchExtractor):
             rows.append(ids + w.input_ids[1:])
             positions.append(where)
             firsts.append([p + shift for p in w.first_piece])
-            n = len(w.units)
-            spans.append([(i, j) for i in range(n) for j in range(i, min(n, i + self.config.max_width))])
-        width = max(map(len, rows))
-        n_types, n_units, n_spans = max(map(len, types)), max(map(len, firsts)), max(map(len, spans))
+            n, most = len(w.units), self.config.max_width
+            spans.append([(i, j) for i in range(n) for j in range(i, min(n, i + most))])
+        width, n_types = max(map(len, rows)), max(map(len, types))
+        n_units, n_spans = max(map(len, firsts)), max(map(len, spans))
         marker_rows = [[False] * width for _ in rows]
         for row, where in zip(marker_rows, positions):
             for p in where:
