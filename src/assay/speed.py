@@ -65,7 +65,7 @@ def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None 
         seconds, sentences, tokens = 0.0, 0, 0
         stream = islice(docs(), limit)
         while chunk := list(islice(stream, CHUNK * batch_size)):  # as nlp.pipe reads them
-            windows = make_windows(chunk, extractor.tokenizer, extractor.config.max_length)
+            windows = make_windows(chunk, extractor.tokenizer, extractor.window_length)
             sentences += len(windows)
             tokens += sum(len(w) for w in windows)
             for batch in extractor.batches(windows, batch_size):

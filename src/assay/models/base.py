@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from itertools import islice
-from typing import Callable, Iterable, Iterator, Protocol
+from pathlib import Path
+from typing import Iterable, Iterator, Protocol
 
 import torch
 from torch import nn
 
 from assay.doc import Document, Entity, Relation
+from assay.models.windows import make_windows
 from assay.schema import Schema
 
 WEIGHTS = "weights.safetensors"
@@ -63,22 +64,6 @@ def with_predictions(doc: Document, entities: list[Entity],
 
 
 CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant
-
-
-def predict_in_chunks(docs: Iterable[Document], batch_size: int, make: Callable[[list], list],
-                      batches: Callable[[list, int], Iterator[dict]], device: torch.device,
-                      predict_batch: Callable[[dict, list], None]) -> Iterator[Document]:
-    """Documents streamed through a model: CHUNK × batch_size documents at a time are cut into
-    windows (`make`), batched by length (`batches`) and predicted (`predict_batch` appends to
-    each document's ([entities], [relations])); each document comes back with them."""
-    docs = iter(docs)
-    while chunk := list(islice(docs, CHUNK * batch_size)):
-        found: list[tuple[list, list]] = [([], []) for _ in chunk]
-        with inference(device):
-            for batch in batches(make(chunk), batch_size):
-                predict_batch(batch, found)
-        for doc, (entities, relations) in zip(chunk, found):
-            yield with_predictions(doc, entities, relations)
 
 
 def freeze(encoder: nn.Module, prefixes: list[str]) -> None:
@@ -183,6 +168,32 @@ class TorchExtractor:
     def _build(cls, config, schema: Schema, pretrained: bool, tokenizer,
                encoder_config: dict | None = None):
         raise NotImplementedError
+
+    @property
+    def window_length(self) -> int:
+        """Sub-word pieces a window of text may take (what `make_windows` is given)."""
+        raise NotImplementedError
+
+    def _predict_batch(self, batch: dict, found: list) -> None:
+        """Append each window's predictions to its document's ([entities], [relations])."""
+        raise NotImplementedError
+
+    def predict(self, docs: Iterable[Document], batch_size: int | None = None
+                ) -> Iterator[Document]:
+        """Each document with its annotations replaced by the predicted ones, streamed: CHUNK
+        batches of documents at a time are cut into windows, batched by length, predicted
+        and given back in order (default batch: `default_batch_size`)."""
+        self.module.eval()
+        batch_size = batch_size or default_batch_size(self.device)
+        docs = iter(docs)
+        while chunk := list(islice(docs, CHUNK * batch_size)):
+            found: list[tuple[list, list]] = [([], []) for _ in chunk]
+            windows = make_windows(chunk, self.tokenizer, self.window_length)
+            with inference(self.device):
+                for batch in self.batches(windows, batch_size):
+                    self._predict_batch(batch, found)
+            for doc, (entities, relations) in zip(chunk, found):
+                yield with_predictions(doc, entities, relations)
 
     def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
         save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import random
-from functools import partial
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import TorchExtractor, default_batch_size, freeze, predict_in_chunks
+from assay.models.base import TorchExtractor, freeze
 from assay.models.encoders import load_encoder
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_tags
@@ -138,14 +137,9 @@ class JointExtractor(TorchExtractor):
         return {"loss": ner + self.config.re_weight * re, "ner": ner, "re": re}
 
     # -- prediction -------------------------------------------------------------------------
-    def predict(self, docs: Iterable[Document], batch_size: int | None = None
-                ) -> Iterator[Document]:
-        """Each document with its annotations replaced by predicted entities and relations,
-        streamed: CHUNK batches of documents are read, predicted and given back at a time."""
-        self.module.eval()
-        make = partial(make_windows, tokenizer=self.tokenizer, max_length=self.config.max_length)
-        return predict_in_chunks(docs, batch_size or default_batch_size(self.device), make,
-                                 self.batches, self.device, self._predict_batch)
+    @property
+    def window_length(self) -> int:
+        return self.config.max_length
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.tag_log_probs(batch)

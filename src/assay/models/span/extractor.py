@@ -3,15 +3,14 @@ types, greedy decoding, save and load."""
 from __future__ import annotations
 
 import random
-from functools import partial
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity
-from assay.models.base import TorchExtractor, default_batch_size, freeze, predict_in_chunks
+from assay.models.base import TorchExtractor, freeze
 from assay.models.encoders import load_encoder
 from assay.models.span.config import SpanConfig
 from assay.models.span.model import SpanModule
@@ -169,14 +168,10 @@ class SpanExtractor(TorchExtractor):
         return {"loss": loss, "ner": loss}
 
     # -- prediction -------------------------------------------------------------------------
-    def predict(self, docs: Iterable[Document], batch_size: int | None = None
-                ) -> Iterator[Document]:
-        """Each document with its entities replaced by the predicted ones, streamed (see
-        `predict_in_chunks`); the prompted types are `self.labels` (see `use_labels`)."""
-        self.module.eval()
-        make = partial(make_windows, tokenizer=self.tokenizer, max_length=self.text_budget)
-        return predict_in_chunks(docs, batch_size or default_batch_size(self.device), make,
-                                 self.batches, self.device, self._predict_batch)
+    @property
+    def window_length(self) -> int:
+        """What the text may take once the type prompts (`self.labels`) are in."""
+        return self.text_budget
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         probs = torch.sigmoid(self.module(batch).float()).cpu().numpy()
