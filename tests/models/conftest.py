@@ -25,9 +25,19 @@ def tiny_encoder(folder: Path) -> Path:
 
 
 JOINT = {"family": "joint", "max_length": 64, "dropout": 0.0, "char_dim": 8}
+# LoRA adapters on the tiny encoder, which is otherwise frozen (what the shipped models do)
+JOINT_LORA = {**JOINT, "lora_rank": 8, "lora_alpha": 16}
 # a tiny random encoder is slow to learn to read the words after each <ENT> marker: "marker_words"
 SPAN = {"family": "span", "max_length": 128, "dropout": 0.0, "max_width": 20, "hidden": 32,
         "type_repr": "marker_words"}
+
+
+# relations between the sample's given entities, each mention an entity of its own
+DOCRE = {"family": "docre", "max_length": 64, "dropout": 0.0, "grouping": "mention",
+         "emb_size": 32, "block_size": 8}
+# the protocol and the dev score selected on, by family
+SCORED = {"joint": ("somd", "total.micro_f1"), "span": ("strict", "entities_strict.micro_f1"),
+          "docre": ("strict", "relations_strict.micro_f1")}
 
 
 def write_recipe(folder: Path, encoder: Path, epochs: int = 60, model: dict | None = None,
@@ -35,18 +45,17 @@ def write_recipe(folder: Path, encoder: Path, epochs: int = 60, model: dict | No
     """A recipe training a tiny model (joint unless `model` says otherwise) on the sample;
     `train` replaces [train] keys."""
     model = {**(model or JOINT), "encoder": str(encoder)}
-    span = model["family"] == "span"
+    protocol, metric = SCORED[model["family"]]
     settings = {"output": str(folder / "model"), "epochs": epochs, "batch_size": 2,
                 "lr_encoder": 3e-3, "lr_head": 1e-2, "warmup": 0.05, "patience": epochs,
-                "metric": "entities_strict.micro_f1" if span else "total.micro_f1", "seed": 1,
-                **train}
+                "metric": metric, "seed": 1, **train}
     recipe = folder / "recipe.toml"
     recipe.write_text(f"""
 [data]
 format = "jsonl"
 train = "{SAMPLE}"
 dev = "{SAMPLE}"
-protocol = "{'strict' if span else 'somd'}"
+protocol = "{protocol}"
 
 [model]
 """ + "".join(f"{k} = {json.dumps(v)}\n" for k, v in model.items()) + """
@@ -71,6 +80,16 @@ def trained(tmp_path_factory, encoder) -> Path:
 
 
 @pytest.fixture(scope="session")
+def trained_lora(tmp_path_factory, encoder) -> Path:
+    """The directory of a tiny joint model with LoRA adapters that has overfit the sample."""
+    from assay.training import load_recipe, train
+
+    folder = tmp_path_factory.mktemp("lora")
+    train(load_recipe(write_recipe(folder, encoder, model=JOINT_LORA)), quiet=True)
+    return folder / "model"
+
+
+@pytest.fixture(scope="session")
 def trained_span(tmp_path_factory, encoder) -> Path:
     """The directory of a tiny span model that has overfit the sample's entities."""
     from assay.training import load_recipe, train
@@ -78,4 +97,14 @@ def trained_span(tmp_path_factory, encoder) -> Path:
     folder = tmp_path_factory.mktemp("span")
     train(load_recipe(write_recipe(folder, encoder, epochs=80, model=SPAN, batch_size=1)),
           quiet=True)
+    return folder / "model"
+
+
+@pytest.fixture(scope="session")
+def trained_docre(tmp_path_factory, encoder) -> Path:
+    """The directory of a tiny docre model that has overfit the sample's relations."""
+    from assay.training import load_recipe, train
+
+    folder = tmp_path_factory.mktemp("docre")
+    train(load_recipe(write_recipe(folder, encoder, epochs=40, model=DOCRE)), quiet=True)
     return folder / "model"

@@ -10,9 +10,9 @@ from assay.models.registry import load_model
 from tests.models.conftest import SAMPLE
 
 
-@pytest.fixture(params=["trained", "trained_span"])
+@pytest.fixture(params=["trained", "trained_lora", "trained_span"])
 def trained(request):
-    """Each family's tiny model, overfit on the sample."""
+    """Each family's tiny model (joint also with LoRA adapters), overfit on the sample."""
     return request.getfixturevalue(request.param)
 
 

@@ -66,18 +66,6 @@ def with_predictions(doc: Document, entities: list[Entity],
 CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant
 
 
-def freeze(encoder: nn.Module, prefixes: list[str]) -> None:
-    """Keep the encoder parameters under these name prefixes at their pretrained values."""
-    names = [n for n, _ in encoder.named_parameters()]
-    for prefix in prefixes:
-        if not any(n.startswith(prefix) for n in names):
-            raise ValueError(f"freeze: no encoder parameter starts with {prefix!r}; "
-                             f"names look like {names[0]!r}")
-    for name, param in encoder.named_parameters():
-        if any(name.startswith(p) for p in prefixes):
-            param.requires_grad_(False)
-
-
 def trainable_state(module: nn.Module) -> dict[str, torch.Tensor]:
     """The state to save: everything but frozen parameters (they come from the encoder's
     pretrained weights when the model is loaded)."""
@@ -153,14 +141,17 @@ class TorchExtractor:
     def load(cls, path: Path):
         from transformers import AutoTokenizer
 
+        from assay.models.encoders import merge_adapters
+
         path = Path(path)
         config_data, encoder_config, schema = read_dir(path)
         config = cls.config_class(**config_data)
         # frozen parameters are not in the weights file: they come from the pretrained encoder
-        extractor = cls._build(config, schema, bool(config.freeze),
+        extractor = cls._build(config, schema, config.needs_pretrained,
                                AutoTokenizer.from_pretrained(str(path / "tokenizer")),
                                encoder_config)
         load_weights(extractor.module, path)
+        merge_adapters(extractor.module)
         extractor.module.eval()
         return extractor
 

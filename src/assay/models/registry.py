@@ -8,10 +8,12 @@ from pydantic import BaseModel
 
 def families() -> dict[str, tuple[type[BaseModel], type]]:
     """family name -> (its config class, its extractor class)."""
+    from assay.models.docre import DocREConfig, DocREExtractor
     from assay.models.joint import JointConfig, JointExtractor
     from assay.models.span import SpanConfig, SpanExtractor
 
-    return {"joint": (JointConfig, JointExtractor), "span": (SpanConfig, SpanExtractor)}
+    return {"joint": (JointConfig, JointExtractor), "span": (SpanConfig, SpanExtractor),
+            "docre": (DocREConfig, DocREExtractor)}
 
 
 def family(name: str) -> tuple[type[BaseModel], type]:

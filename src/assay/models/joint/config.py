@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from assay.models.encoders import EncoderSettings
 
 
-class JointConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class JointConfig(EncoderSettings):
     family: Literal["joint"] = "joint"
-    encoder: str = Field("minilm", description="`minilm` (packaged), a Hugging Face id or a path")
     max_length: int = Field(256, ge=16, description="sub-word pieces per encoder window")
     dropout: float = Field(0.1, ge=0, lt=1)
     training: Literal["joint", "disjoint"] = Field(
@@ -30,5 +29,3 @@ class JointConfig(BaseModel):
         "viterbi", description="viterbi: best valid IOB2 path; argmax: each unit alone")
     schema_pairs: bool = Field(True, description="at inference, classify only entity pairs "
                                "whose label pair some relation of the schema allows")
-    freeze: list[str] = Field(default_factory=list, description="encoder parameter-name "
-                              "prefixes kept at their pretrained values and not saved")

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import TorchExtractor, freeze
-from assay.models.encoders import load_encoder
+from assay.models.base import TorchExtractor
+from assay.models.encoders import build_encoder
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_tags
 from assay.models.joint.model import JointModule
@@ -55,10 +55,8 @@ class JointExtractor(TorchExtractor):
     @classmethod
     def _build(cls, config: JointConfig, schema: Schema, pretrained: bool, tokenizer,
                encoder_config: dict | None = None) -> "JointExtractor":
-        encoders = [load_encoder(config.encoder, pretrained, encoder_config)
+        encoders = [build_encoder(config, pretrained, encoder_config)
                     for _ in range(2 if config.training == "disjoint" else 1)]
-        for encoder in encoders:
-            freeze(encoder, config.freeze)
         module = JointModule(config, encoders[0], encoders[1] if len(encoders) > 1 else None,
                              1 + 2 * len(schema.entity_labels), max(1, len(schema.entity_labels)),
                              1 + len(schema.relation_labels))

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from assay.models.encoders import EncoderSettings
 
 
-class SpanConfig(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class SpanConfig(EncoderSettings):
     family: Literal["span"] = "span"
-    encoder: str = Field("minilm", description="`minilm` (packaged), a Hugging Face id or a path")
     max_length: int = Field(384, ge=32, description="sub-word pieces per encoder window, "
                             "type prompts included")
     dropout: float = Field(0.1, ge=0, lt=1)
@@ -33,5 +32,3 @@ class SpanConfig(BaseModel):
                               "seen in training or not")
     descriptions: bool = Field(False, description="prompt each type as `name: description` "
                                "from the schema's descriptions, where it has one")
-    freeze: list[str] = Field(default_factory=list, description="encoder parameter-name "
-                              "prefixes kept at their pretrained values and not saved")

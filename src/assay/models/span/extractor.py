@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity
-from assay.models.base import TorchExtractor, freeze
-from assay.models.encoders import load_encoder
+from assay.models.base import TorchExtractor
+from assay.models.encoders import build_encoder
 from assay.models.span.config import SpanConfig
 from assay.models.span.model import SpanModule
 from assay.models.windows import Window, make_windows
@@ -54,8 +54,7 @@ class SpanExtractor(TorchExtractor):
     @classmethod
     def _build(cls, config: SpanConfig, schema: Schema, pretrained: bool, tokenizer,
                encoder_config: dict | None = None) -> "SpanExtractor":
-        encoder = load_encoder(config.encoder, pretrained, encoder_config)
-        freeze(encoder, config.freeze)
+        encoder = build_encoder(config, pretrained, encoder_config)
         return cls(config, schema, SpanModule(config, encoder), tokenizer,
                    encoder.config.to_dict())
 

@@ -1,0 +1,247 @@
+"""The `docre` extractor: entities from mentions, marked encoder inputs, ATLOP's adaptive
+threshold loss (or binary cross-entropy at a fixed threshold), and relations predicted for
+documents whose entities are given (gold, or found by an NER model before it)."""
+from __future__ import annotations
+
+import random
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
+from itertools import islice
+from typing import Iterable, Iterator
+
+import torch
+import torch.nn.functional as F
+
+from assay.doc import Document, Entity, Relation
+from assay.models.base import CHUNK, TorchExtractor, default_batch_size, inference
+from assay.models.docre.config import DocREConfig
+from assay.models.docre.model import DocREModule
+from assay.models.encoders import build_encoder
+from assay.schema import Schema
+
+
+@dataclass
+class DocExample:
+    doc: int                      # index of the document in the list given
+    ids: list[int]                # the text's pieces with markers around every mention
+    rows: list[int]               # positions in `ids` of the start markers
+    entities: list[list[int]]     # each entity's mentions, as indices into `rows`
+    names: list[str]              # the id that relations of each entity are given
+    pairs: list[tuple[int, int]]  # the (head, tail) entity pairs classified
+    gold: dict[tuple[int, int], set[int]] = field(default_factory=dict)  # pair -> relations
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class DocREExtractor(TorchExtractor):
+    family = "docre"
+    config_class = DocREConfig
+    skip_reason = "their head and tail are one entity (model.grouping merged them)"
+
+    def __init__(self, config: DocREConfig, schema: Schema, module: DocREModule, tokenizer,
+                 encoder_config: dict):
+        super().__init__(config, schema, module, tokenizer, encoder_config)
+        self.relations = list(schema.relation_labels)
+        self.relation_id = {label: k for k, label in enumerate(self.relations, 1)}
+        self.markers = [tokenizer.encode(m, add_special_tokens=False) or [tokenizer.unk_token_id]
+                        for m in config.markers]
+        pairs = [p for allowed in schema.relation_labels.values() for p in allowed]
+        open_label = any(not allowed for allowed in schema.relation_labels.values())
+        self.allowed = None if open_label or not config.schema_pairs else set(pairs)
+
+    @classmethod
+    def _build(cls, config: DocREConfig, schema: Schema, pretrained: bool, tokenizer,
+               encoder_config: dict | None = None) -> "DocREExtractor":
+        # eager attention: context pooling reads the attention weights
+        encoder = build_encoder(config, pretrained, encoder_config, attention="eager")
+        module = DocREModule(config, encoder, len(schema.relation_labels))
+        return cls(config, schema, module, tokenizer, encoder.config.to_dict())
+
+    # -- inputs ---------------------------------------------------------------------------
+    def examples(self, docs: list[Document]) -> list[DocExample]:
+        """One example per document, with its gold relations as targets (in training)."""
+        self.skipped = 0
+        return [self._example(k, doc) for k, doc in enumerate(docs)]
+
+    def _example(self, k: int, doc: Document) -> DocExample:
+        mentions, names, refs = entities_of(doc, self.config.grouping)
+        ids, rows, row_of = self._marked(doc, [m for group in mentions for m in group])
+        entities = [[row_of[id(m)] for m in group] for group in mentions]
+        labels = [group[0].label for group in mentions]
+        pairs = [(h, t) for h in range(len(entities)) for t in range(len(entities)) if h != t
+                 and (self.allowed is None or (labels[h], labels[t]) in self.allowed)]
+        example = DocExample(k, ids, rows, entities, names, pairs)
+        candidates = set(pairs)
+        for r in doc.relations:
+            if r.label not in self.relation_id:
+                continue  # prediction: the input's own relations are replaced
+            for side in (r.head, r.tail):
+                if side not in refs:
+                    raise ValueError(f"document {doc.id}: relation {r.id or r.label} refers to "
+                                     f"{side!r}, which is no entity or mention group")
+            pair = (refs[r.head], refs[r.tail])
+            if pair[0] == pair[1]:
+                self.skipped += 1
+                continue
+            if pair not in candidates:
+                raise ValueError(f"document {doc.id}: relation {r.label} joins "
+                                 f"{labels[pair[0]]} to {labels[pair[1]]}, a label pair no "
+                                 "relation of the schema allows")
+            example.gold.setdefault(pair, set()).add(self.relation_id[r.label])
+        return example
+
+    def _marked(self, doc: Document, mentions: list[Entity]
+                ) -> tuple[list[int], list[int], dict[int, int]]:
+        """The text's pieces with the start marker before each mention's first piece and the
+        end marker after its last (mentions starting or ending at one piece share a marker);
+        the start markers' positions; and each mention's row (by `id()` of the mention)."""
+        # verbose=False: a text past the encoder's length is expected here (it is windowed)
+        encoded = self.tokenizer(doc.text, add_special_tokens=False,
+                                 return_offsets_mapping=True, verbose=False)
+        pieces, offsets = encoded["input_ids"], encoded["offset_mapping"]
+        starts, ends = [s for s, _ in offsets], [e for _, e in offsets]
+        where = {}
+        for m in mentions:
+            first = bisect_right(ends, m.start)       # the first piece ending after its start
+            end = max(first, bisect_left(starts, m.end))  # one past the last piece it covers
+            where[id(m)] = (first, end)
+        opening = {f for f, _ in where.values()}
+        closing = {e for _, e in where.values()}
+        ids: list[int] = []
+        rows: list[int] = []
+        row_at: dict[int, int] = {}
+        for k in range(len(pieces) + 1):
+            if k in closing:
+                ids += self.markers[1]
+            if k in opening:
+                row_at[k] = len(rows)
+                rows.append(len(ids))
+                ids += self.markers[0]
+            if k < len(pieces):
+                ids.append(pieces[k])
+        return ids, rows, {key: row_at[first] for key, (first, _) in where.items()}
+
+    def batches(self, examples: list[DocExample], batch_size: int, seed: int | None = None
+                ) -> Iterator[dict]:
+        """Batches of documents of similar length, in shuffled order with a seed (training)."""
+        order = sorted(range(len(examples)), key=lambda i: len(examples[i]))
+        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        if seed is not None:
+            random.Random(seed).shuffle(groups)
+        for group in groups:
+            yield self.collate([examples[i] for i in group])
+
+    def collate(self, examples: list[DocExample]) -> dict:
+        t = self.tokenizer
+        batch = {"windows": examples, "sequences": [e.ids for e in examples],
+                 "rows": [e.rows for e in examples], "entities": [e.entities for e in examples],
+                 "special": (t.cls_token_id, t.sep_token_id, t.pad_token_id),
+                 "pairs": [torch.tensor(e.pairs, dtype=torch.long, device=self.device)
+                           .view(-1, 2) for e in examples]}
+        targets = torch.zeros(sum(len(e.pairs) for e in examples), 1 + len(self.relations))
+        row = 0
+        for e in examples:
+            for p, pair in enumerate(e.pairs):
+                for r in e.gold.get(pair, ()):
+                    targets[row + p, r] = 1.0
+            row += len(e.pairs)
+        targets[:, 0] = (targets[:, 1:].sum(1) == 0).float()  # the threshold class: none
+        batch["targets"] = targets.to(self.device)
+        return batch
+
+    # -- training -------------------------------------------------------------------------
+    def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
+        logits = self.module(batch).float()
+        if not len(logits):
+            loss = sum(p.sum() for p in self.module.classify.parameters()) * 0.0
+        elif self.config.thresholding == "adaptive":
+            loss = adaptive_threshold_loss(logits, batch["targets"])
+        else:
+            loss = F.binary_cross_entropy_with_logits(logits[:, 1:], batch["targets"][:, 1:])
+        return {"loss": loss, "re": loss}
+
+    # -- prediction -----------------------------------------------------------------------
+    def predict(self, docs: Iterable[Document], batch_size: int | None = None
+                ) -> Iterator[Document]:
+        """Each document with its relations replaced by the predicted ones between its own
+        entities (and mention groups), which are kept; streamed like every family. Default
+        batch: a few documents (each may take several windows)."""
+        self.module.eval()
+        batch_size = batch_size or max(1, default_batch_size(self.device) // 8)
+        docs = iter(docs)
+        while chunk := list(islice(docs, CHUNK * batch_size)):
+            found: list[list[Relation]] = [[] for _ in chunk]
+            with inference(self.device):
+                for batch in self.batches(self.examples(chunk), batch_size):
+                    self._predict_batch(batch, found)
+            for doc, relations in zip(chunk, found):
+                yield replace(doc, relations=[replace(r, id=f"R{k}")
+                                              for k, r in enumerate(relations, 1)])
+
+    def _predict_batch(self, batch: dict, found: list) -> None:
+        logits = self.module(batch).float()
+        if self.config.thresholding == "adaptive":
+            scores = torch.sigmoid(logits[:, 1:] - logits[:, :1])
+        else:
+            scores = torch.sigmoid(logits[:, 1:])
+        threshold = 0.5 if self.config.thresholding == "adaptive" else self.config.threshold
+        scores = scores.cpu()
+        row = 0
+        for e in batch["windows"]:
+            for p, (h, t) in enumerate(e.pairs):
+                above = (scores[row + p] > threshold).nonzero().squeeze(-1).tolist()
+                above.sort(key=lambda r: -scores[row + p, r])
+                for r in above[:self.config.top_k or None]:
+                    found[e.doc].append(Relation(e.names[h], e.names[t], self.relations[r],
+                                                 score=float(scores[row + p, r])))
+            row += len(e.pairs)
+
+
+def adaptive_threshold_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """ATLOP: the gold relations must score above the threshold class (column 0), and the
+    threshold class above every other relation. `targets` has column 0 set where a pair has
+    no relation."""
+    positive = targets.clone()
+    positive[:, 0] = 0.0
+    threshold = torch.zeros_like(targets)
+    threshold[:, 0] = 1.0
+    # the gold relations against the threshold class
+    above = logits.masked_fill((positive + threshold) == 0, -1e30)
+    loss_positive = -(F.log_softmax(above, dim=-1) * positive).sum(1)
+    # the threshold class against the relations the pair does not have
+    below = logits.masked_fill(positive == 1, -1e30)
+    loss_negative = -(F.log_softmax(below, dim=-1) * threshold).sum(1)
+    return (loss_positive + loss_negative).mean()
+
+
+def entities_of(doc: Document, grouping: str
+                ) -> tuple[list[list[Entity]], list[str], dict[str, int]]:
+    """(each entity's mentions, the id its relations are given, and which entity every
+    mention id and group id refers to). `groups`: the document's mention groups, and every
+    mention in none alone; `text`: mentions of the same text (case aside) and label;
+    `mention`: every mention alone."""
+    by_id = doc.entity_by_id()
+    mentions: list[list[Entity]] = []
+    names: list[str] = []
+    refs: dict[str, int] = {}
+    if grouping == "groups":
+        for g in doc.groups:
+            refs[g.id] = len(mentions)
+            for m in g.mentions:
+                refs.setdefault(m, len(mentions))
+            mentions.append([by_id[m] for m in g.mentions])
+            names.append(g.id)
+    keys: dict[tuple[str, str], int] = {}
+    for e in doc.entities:
+        if e.id in refs:
+            continue
+        key = (doc.text[e.start:e.end].lower(), e.label)
+        if grouping == "text" and key in keys:
+            refs[e.id] = keys[key]
+            mentions[keys[key]].append(e)
+            continue
+        refs[e.id] = keys[key] = len(mentions)
+        mentions.append([e])
+        names.append(e.id)
+    return mentions, names, refs
