@@ -1,6 +1,7 @@
 """`assay.load(name or path)`: a model ready to run over text or Documents."""
 from __future__ import annotations
 
+import json
 from itertools import count
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -8,20 +9,33 @@ from typing import Iterable, Iterator
 from assay.doc import Document
 
 ZOO = Path(__file__).parent / "zoo"
+#: a pipeline directory's list of steps: {"steps": ["ner", "re"]}, each a model directory in it
+PIPELINE = "pipeline.json"
+
+
+def is_model(path: Path) -> bool:
+    """Whether `path` is a model directory or a pipeline directory."""
+    return (path / "config.json").exists() or (path / PIPELINE).exists()
+
+
+def model_dirs(path: Path) -> list[Path]:
+    """The model directories that run, in order: a pipeline's steps, or `path` itself."""
+    if not (path / PIPELINE).exists():
+        return [path]
+    return [path / step for step in json.loads((path / PIPELINE).read_text())["steps"]]
 
 
 def shipped_models() -> list[str]:
     """The names of the models inside the package (`assay.load(name)`)."""
-    return sorted(p.name for p in ZOO.iterdir() if (p / "config.json").exists()) \
-        if ZOO.exists() else []
+    return sorted(p.name for p in ZOO.iterdir() if is_model(p)) if ZOO.exists() else []
 
 
 def resolve_model(name_or_path: str | Path) -> Path:
     """A shipped model's directory, or the path given; a clear error when it is neither."""
     path = Path(name_or_path)
-    if (ZOO / str(name_or_path) / "config.json").exists():
+    if is_model(ZOO / str(name_or_path)):
         return ZOO / str(name_or_path)
-    if (path / "config.json").exists():
+    if is_model(path):
         return path
     raise FileNotFoundError(f"no model {str(name_or_path)!r}: not a shipped model "
                             f"({', '.join(shipped_models()) or 'none'}) nor a model directory")
@@ -57,22 +71,27 @@ RUNTIMES = ("torch", "onnx")
 def load(name_or_path: str | Path = "software", runtime: str = "torch",
          labels: list[str] | None = None, descriptions: dict[str, str] | None = None
          ) -> Pipeline:
-    """`runtime="onnx"` runs the network through ONNX Runtime from the graphs that
+    """A model directory, or a pipeline directory whose steps run in turn (NER, then
+    relations). `runtime="onnx"` runs the network through ONNX Runtime from the graphs that
     `assay export` put in the model directory. `labels` (label-prompted families such as
     `span`): the entity types to find, seen in training or not, with optional descriptions."""
     from assay.models.registry import load_model
 
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown runtime {runtime!r}; known: {', '.join(RUNTIMES)}")
-    path = resolve_model(name_or_path)
-    extractor = load_model(path)
+    folders = model_dirs(resolve_model(name_or_path))
+    extractors = [load_model(folder) for folder in folders]
     if runtime == "onnx":
-        if not hasattr(extractor, "use_onnx"):
-            raise ValueError(f"the {extractor.family} family has no ONNX runtime yet")
-        extractor.use_onnx(path)
+        for extractor, folder in zip(extractors, folders):
+            if not hasattr(extractor, "use_onnx"):
+                raise ValueError(f"the {extractor.family} family has no ONNX runtime yet")
+            extractor.use_onnx(folder)
     if labels is not None:
-        if not hasattr(extractor, "use_labels"):
-            raise ValueError(f"the {extractor.family} family finds the types it was trained on "
-                             "only; labels can be given to label-prompted families (span)")
-        extractor.use_labels(labels, descriptions)
-    return Pipeline([extractor])
+        prompted = [e for e in extractors if hasattr(e, "use_labels")]
+        if not prompted:
+            raise ValueError(f"the {extractors[0].family} family finds the types it was "
+                             "trained on only; labels can be given to label-prompted families "
+                             "(span)")
+        for extractor in prompted:
+            extractor.use_labels(labels, descriptions)
+    return Pipeline(extractors)

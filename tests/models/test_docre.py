@@ -128,3 +128,21 @@ def test_adaptive_threshold_loss_ranks_gold_above_the_threshold_and_the_rest_bel
     two = torch.tensor([[0.0, 1.0, 0.0, 1.0]])
     assert adaptive_threshold_loss(torch.tensor([[0.0, 20.0, -20.0, 20.0]]), two) == \
         pytest.approx(2 * torch.log(torch.tensor(2.0)).item(), abs=1e-4)
+
+
+def test_a_pipeline_directory_runs_span_ner_then_docre(trained_span, trained_docre, tmp_path):
+    """The shipped `gutbrain` layout: pipeline.json names the steps, each a model directory.
+    Both tiny models know the sample by heart, so NER then RE gives back its annotations."""
+    import shutil
+
+    from assay.pipeline import PIPELINE
+
+    shutil.copytree(trained_span, tmp_path / "span")
+    shutil.copytree(trained_docre, tmp_path / "docre")
+    (tmp_path / PIPELINE).write_text(json.dumps({"steps": ["span", "docre"]}))
+    gold = list(formats.read(SAMPLE, "jsonl"))
+    texts = [d.text for d in gold]
+    predicted = list(load(tmp_path).pipe(texts))
+    assert [{(e.start, e.end, e.label) for e in d.entities} for d in predicted] == \
+        [{(e.start, e.end, e.label) for e in d.entities} for d in gold]
+    assert [relations(d) for d in predicted] == [relations(d) for d in gold]

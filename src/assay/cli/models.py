@@ -15,7 +15,7 @@ def run() -> None:
 
     Example: assay models    (then: assay extract --model NAME "some text")
     """
-    from assay.pipeline import ZOO, shipped_models
+    from assay.pipeline import ZOO, model_dirs, shipped_models
     from assay.schema import Schema
 
     table = Table(title="shipped models (assay.load(NAME), assay extract --model NAME)")
@@ -23,11 +23,13 @@ def run() -> None:
         table.add_column(column)
     for name in shipped_models():
         folder = ZOO / name
-        config = json.loads((folder / "config.json").read_text())["model"]
-        schema = Schema.load(folder / "schema.json")
+        steps = model_dirs(folder)
+        configs = [json.loads((step / "config.json").read_text())["model"] for step in steps]
+        schemas = [Schema.load(step / "schema.json") for step in steps]
         scores = json.loads((folder / "metrics.json").read_text()) \
             if (folder / "metrics.json").exists() else {"dev": {}}
-        table.add_row(name, f"{config['family']} ({config.get('encoder', '')})",
-                      str(len(schema.entity_labels)), str(len(schema.relation_labels)),
+        families = " → ".join(f"{c['family']} ({c.get('encoder', '')})" for c in configs)
+        table.add_row(name, families, str(len(schemas[0].entity_labels)),
+                      str(len(schemas[-1].relation_labels)),
                       ", ".join(f"{k} {v['micro_f1']:.3f}" for k, v in scores["dev"].items()))
     console.print(table)

@@ -59,12 +59,13 @@ class DocREExtractor(TorchExtractor):
         return cls(config, schema, module, tokenizer, encoder.config.to_dict())
 
     # -- inputs ---------------------------------------------------------------------------
-    def examples(self, docs: list[Document]) -> list[DocExample]:
-        """One example per document, with its gold relations as targets (in training)."""
+    def examples(self, docs: list[Document], targets: bool = True) -> list[DocExample]:
+        """One example per document, with its gold relations as targets (in training; a
+        document's own relations are ignored when predicting)."""
         self.skipped = 0
-        return [self._example(k, doc) for k, doc in enumerate(docs)]
+        return [self._example(k, doc, targets) for k, doc in enumerate(docs)]
 
-    def _example(self, k: int, doc: Document) -> DocExample:
+    def _example(self, k: int, doc: Document, targets: bool) -> DocExample:
         mentions, names, refs = entities_of(doc, self.config.grouping)
         ids, rows, row_of = self._marked(doc, [m for group in mentions for m in group])
         entities = [[row_of[id(m)] for m in group] for group in mentions]
@@ -73,9 +74,10 @@ class DocREExtractor(TorchExtractor):
                  and (self.allowed is None or (labels[h], labels[t]) in self.allowed)]
         example = DocExample(k, ids, rows, entities, names, pairs)
         candidates = set(pairs)
-        for r in doc.relations:
+        for r in doc.relations if targets else ():
             if r.label not in self.relation_id:
-                continue  # prediction: the input's own relations are replaced
+                raise ValueError(f"document {doc.id}: relation label {r.label!r} is not in "
+                                 f"the schema {self.relations}")
             for side in (r.head, r.tail):
                 if side not in refs:
                     raise ValueError(f"document {doc.id}: relation {r.id or r.label} refers to "
@@ -173,7 +175,7 @@ class DocREExtractor(TorchExtractor):
         while chunk := list(islice(docs, CHUNK * batch_size)):
             found: list[list[Relation]] = [[] for _ in chunk]
             with inference(self.device):
-                for batch in self.batches(self.examples(chunk), batch_size):
+                for batch in self.batches(self.examples(chunk, targets=False), batch_size):
                     self._predict_batch(batch, found)
             for doc, relations in zip(chunk, found):
                 yield replace(doc, relations=[replace(r, id=f"R{k}")
