@@ -52,6 +52,8 @@ def main() -> None:
     parser.add_argument("--format", required=True)
     parser.add_argument("--protocol", required=True)
     parser.add_argument("--dev-ids", type=Path, help="score only these documents of --data")
+    parser.add_argument("--against", type=Path, nargs="+", help="model directories to score "
+                        "on the same dev set for comparison (full fine-tuning, say)")
     args = parser.parse_args()
     target = ZOO / args.name
     if target.exists():
@@ -78,6 +80,11 @@ def main() -> None:
                   f" (the documents in {args.dev_ids})" if args.dev_ids else ""),
               "float32": pick(full, "micro_f1"), "float16": pick(half, "micro_f1"),
               "float32_macro": pick(full, "macro_f1"), "float16_macro": pick(half, "macro_f1")}
+    if args.against:
+        reference = scores(args.against, docs, args.protocol)
+        report["against"] = {"models": [str(a) for a in args.against],
+                             "float32": pick(reference, "micro_f1"),
+                             "float32_macro": pick(reference, "macro_f1")}
     (target / "shipping.json").write_text(json.dumps(report, indent=2) + "\n")
     (target / "metrics.json").write_text(json.dumps(
         {"protocol": args.protocol, "dev": half}, indent=2) + "\n")
@@ -89,7 +96,13 @@ def main() -> None:
         "(the rest stay those of the encoder's package). Dev micro F1 in float32 / float16 "
         f"on {report['dev']}: " + ", ".join(
             f"{k} {report['float32'][k]:.4f} / {report['float16'][k]:.4f}"
-            for k in report["float32"]) + ".", ""]))
+            for k in report["float32"]) + "."] + ([
+        "", f"Dev micro (macro) F1 of {', '.join(f'`{a}`' for a in args.against)} → of the "
+        "shipped model: " + ", ".join(
+            f"{k} {report['against']['float32'][k]:.4f} "
+            f"({report['against']['float32_macro'][k]:.4f}) → {report['float16'][k]:.4f} "
+            f"({report['float16_macro'][k]:.4f})" for k in report["float32"]) + "."]
+        if args.against else []) + [""]))
     print(json.dumps(report, indent=2))
 
 
