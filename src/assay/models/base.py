@@ -179,12 +179,19 @@ class TorchExtractor:
         docs = iter(docs)
         while chunk := list(islice(docs, CHUNK * batch_size)):
             found: list[tuple[list, list]] = [([], []) for _ in chunk]
-            windows = make_windows(chunk, self.tokenizer, self.window_length)
+            windows = make_windows(self.model_view(chunk), self.tokenizer, self.window_length)
             with inference(self.device):
                 for batch in self.batches(windows, batch_size):
                     self._predict_batch(batch, found)
             for doc, (entities, relations) in zip(chunk, found):
                 yield with_predictions(doc, entities, relations)
+
+    def model_view(self, docs: list[Document]) -> list[Document]:
+        """The documents with their text as the model reads it (the config's `model_text`:
+        same length, so annotations and predictions keep their offsets)."""
+        if not (self.config.lowercase or self.config.normalise_spaces):
+            return docs
+        return [replace(d, text=self.config.model_text(d.text)) for d in docs]
 
     def save(self, path: Path, dtype: torch.dtype = torch.float32) -> None:
         save_dir(Path(path), self.config.model_dump(), self.encoder_config, self.schema,

@@ -93,6 +93,22 @@ class EncoderSettings(BaseModel):
     lora_targets: list[str] = Field(default_factory=lambda: ["all-linear"], description=
                                     "encoder modules given adapters: name suffixes, or "
                                     "`all-linear`")
+    lowercase: bool = Field(False, description="lower-case the text the model reads (the "
+                            "GutBrainIE paper's preprocessing; a no-op for uncased encoders, "
+                            "and it hides case from word-shape features); offsets and the "
+                            "output text stay the original's")
+    normalise_spaces: bool = Field(False, description="read every whitespace character but "
+                                   "newlines as a plain space (the GutBrainIE paper's "
+                                   "preprocessing); offsets stay the original's")
+
+    def model_text(self, text: str) -> str:
+        """The text as the model reads it: the same length as `text`, character for
+        character, so every offset into it is an offset into `text`."""
+        if self.lowercase:
+            text = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        if self.normalise_spaces:
+            text = "".join(" " if c.isspace() and c != "\n" else c for c in text)
+        return text
 
     @property
     def needs_pretrained(self) -> bool:

@@ -59,7 +59,7 @@ class Trainer:
         seed_everything(self.cfg.seed)
         config = recipe.model_config_object()
         self.extractor = family(config.family)[1].create(config, Schema.from_documents(train_docs))
-        self.examples = self.extractor.examples(train_docs)
+        self.examples = self.extractor.examples(self.extractor.model_view(train_docs))
         if getattr(self.extractor, "skipped", 0):
             self.say(f"{self.extractor.skipped} training entities are left out: "
                      f"{self.extractor.skip_reason}")

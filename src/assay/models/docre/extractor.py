@@ -175,7 +175,8 @@ class DocREExtractor(TorchExtractor):
         while chunk := list(islice(docs, CHUNK * batch_size)):
             found: list[list[Relation]] = [[] for _ in chunk]
             with inference(self.device):
-                for batch in self.batches(self.examples(chunk, targets=False), batch_size):
+                for batch in self.batches(self.examples(self.model_view(chunk), False),
+                                         batch_size):
                     self._predict_batch(batch, found)
             for doc, relations in zip(chunk, found):
                 yield replace(doc, relations=[replace(r, id=f"R{k}")
