@@ -3,11 +3,12 @@ directory (config, weights, schema, tokenizer), frozen encoder parameters and de
 from __future__ import annotations
 
 import json
+import random
 from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol
+from typing import Iterable, Iterator, Protocol, Sequence
 
 import torch
 from torch import nn
@@ -61,6 +62,17 @@ def with_predictions(doc: Document, entities: list[Entity],
     rels = [replace(r, head=new_id[r.head], tail=new_id[r.tail], id=f"R{k}")
             for k, r in enumerate(relations, 1)]
     return replace(doc, entities=ents, relations=rels, groups=[])
+
+
+def length_batches(examples: Sequence, batch_size: int, seed: int | None = None,
+                   rng: random.Random | None = None) -> list[list[int]]:
+    """The examples' indices in batches of similar length (less padding); with a seed
+    (training), the batches in a random order drawn from `rng` (or a new one seeded so)."""
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i]))
+    groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    if seed is not None:
+        (rng or random.Random(seed)).shuffle(groups)
+    return groups
 
 
 CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant

@@ -3,7 +3,6 @@ threshold loss (or binary cross-entropy at a fixed threshold), and relations pre
 documents whose entities are given (gold, or found by an NER model before it)."""
 from __future__ import annotations
 
-import random
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -13,7 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import CHUNK, TorchExtractor, default_batch_size, inference
+from assay.models.base import (CHUNK, TorchExtractor, default_batch_size, inference,
+                               length_batches)
 from assay.models.docre.config import DocREConfig
 from assay.models.docre.model import DocREModule
 from assay.models.encoders import build_encoder
@@ -127,11 +127,7 @@ class DocREExtractor(TorchExtractor):
     def batches(self, examples: list[DocExample], batch_size: int, seed: int | None = None
                 ) -> Iterator[dict]:
         """Batches of documents of similar length, in shuffled order with a seed (training)."""
-        order = sorted(range(len(examples)), key=lambda i: len(examples[i]))
-        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        if seed is not None:
-            random.Random(seed).shuffle(groups)
-        for group in groups:
+        for group in length_batches(examples, batch_size, seed):
             yield self.collate([examples[i] for i in group])
 
     def collate(self, examples: list[DocExample]) -> dict:

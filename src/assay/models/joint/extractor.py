@@ -1,7 +1,6 @@
 """The `joint` extractor: batching, the training step, prediction, save and load."""
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Iterator
 
@@ -10,7 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import TorchExtractor
+from assay.models.base import TorchExtractor, length_batches
 from assay.models.encoders import build_encoder
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_tags
@@ -90,11 +89,7 @@ class JointExtractor(TorchExtractor):
                 ) -> Iterator[dict]:
         """Batches of windows of similar length (less padding), in a seeded random order of
         batches when training."""
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
-        if seed is not None:
-            random.Random(seed).shuffle(groups)
-        for group in groups:
+        for group in length_batches(windows, batch_size, seed):
             yield self.collate([windows[i] for i in group])
 
     def collate(self, windows: list[Window]) -> dict:

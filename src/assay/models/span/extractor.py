@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity
-from assay.models.base import TorchExtractor
+from assay.models.base import TorchExtractor, length_batches
 from assay.models.encoders import build_encoder
 from assay.models.span.config import SpanConfig
 from assay.models.span.model import SpanModule
@@ -88,13 +88,9 @@ class SpanExtractor(TorchExtractor):
                 ) -> Iterator[dict]:
         """Batches of windows of similar length. With a seed (training), each window prompts
         its own types, its gold ones and a sampled share of the others, in shuffled order."""
-        order = sorted(range(len(windows)), key=lambda i: len(windows[i]))
-        groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
         rng = random.Random(seed)
-        if seed is not None:
-            rng.shuffle(groups)
         everything = list(range(len(self.labels)))
-        for group in groups:
+        for group in length_batches(windows, batch_size, seed, rng):
             chosen = [self._training_types(windows[i], rng) if seed is not None else everything
                       for i in group]
             yield self.collate([windows[i] for i in group], chosen)
