@@ -184,19 +184,31 @@ class TorchExtractor:
     def predict(self, docs: Iterable[Document], batch_size: int | None = None
                 ) -> Iterator[Document]:
         """Each document with its annotations replaced by the predicted ones, streamed: CHUNK
-        batches of documents at a time are cut into windows, batched by length, predicted
-        and given back in order (default batch: `default_batch_size`)."""
+        batches of documents at a time are cut into inputs (`prediction_inputs`), batched by
+        length, predicted and given back in order (default batch: `default_batch`)."""
         self.module.eval()
-        batch_size = batch_size or default_batch_size(self.device)
+        batch_size = batch_size or self.default_batch()
         docs = iter(docs)
         while chunk := list(islice(docs, CHUNK * batch_size)):
             found: list[tuple[list, list]] = [([], []) for _ in chunk]
-            windows = make_windows(self.model_view(chunk), self.tokenizer, self.window_length)
             with inference(self.device):
-                for batch in self.batches(windows, batch_size):
+                for batch in self.batches(self.prediction_inputs(self.model_view(chunk)),
+                                          batch_size):
                     self._predict_batch(batch, found)
             for doc, (entities, relations) in zip(chunk, found):
-                yield with_predictions(doc, entities, relations)
+                yield self.answer(doc, entities, relations)
+
+    def default_batch(self) -> int:
+        return default_batch_size(self.device)
+
+    def prediction_inputs(self, docs: list[Document]) -> list:
+        """What `batches` is given for these documents when predicting: their windows."""
+        return make_windows(docs, self.tokenizer, self.window_length)
+
+    def answer(self, doc: Document, entities: list[Entity], relations: list[Relation]
+               ) -> Document:
+        """`doc` with what was predicted for it."""
+        return with_predictions(doc, entities, relations)
 
     def model_view(self, docs: list[Document]) -> list[Document]:
         """The documents with their text as the model reads it (the config's `model_text`:

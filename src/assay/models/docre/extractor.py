@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from itertools import islice
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import (CHUNK, TorchExtractor, default_batch_size, inference,
-                               length_batches)
+from assay.models.base import TorchExtractor, default_batch_size, length_batches
 from assay.models.docre.config import DocREConfig
 from assay.models.docre.model import DocREModule
 from assay.models.encoders import build_encoder
@@ -160,23 +158,18 @@ class DocREExtractor(TorchExtractor):
         return {"loss": loss, "re": loss}
 
     # -- prediction -----------------------------------------------------------------------
-    def predict(self, docs: Iterable[Document], batch_size: int | None = None
-                ) -> Iterator[Document]:
-        """Each document with its relations replaced by the predicted ones between its own
-        entities (and mention groups), which are kept; streamed like every family. Default
-        batch: a few documents (each may take several windows)."""
-        self.module.eval()
-        batch_size = batch_size or max(1, default_batch_size(self.device) // 8)
-        docs = iter(docs)
-        while chunk := list(islice(docs, CHUNK * batch_size)):
-            found: list[list[Relation]] = [[] for _ in chunk]
-            with inference(self.device):
-                for batch in self.batches(self.examples(self.model_view(chunk), False),
-                                         batch_size):
-                    self._predict_batch(batch, found)
-            for doc, relations in zip(chunk, found):
-                yield replace(doc, relations=[replace(r, id=f"R{k}")
-                                              for k, r in enumerate(relations, 1)])
+    def default_batch(self) -> int:
+        """A few documents (each may take several windows)."""
+        return max(1, default_batch_size(self.device) // 8)
+
+    def prediction_inputs(self, docs: list[Document]) -> list[DocExample]:
+        return self.examples(docs, targets=False)
+
+    def answer(self, doc: Document, entities: list[Entity], relations: list[Relation]
+               ) -> Document:
+        """`doc` with its relations replaced by the predicted ones between its own entities
+        (and mention groups), which are kept."""
+        return replace(doc, relations=[replace(r, id=f"R{k}") for k, r in enumerate(relations, 1)])
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         logits = self.module(batch).float()
@@ -192,8 +185,8 @@ class DocREExtractor(TorchExtractor):
                 above = (scores[row + p] > threshold).nonzero().squeeze(-1).tolist()
                 above.sort(key=lambda r: -scores[row + p, r])
                 for r in above[:self.config.top_k or None]:
-                    found[e.doc].append(Relation(e.names[h], e.names[t], self.relations[r],
-                                                 score=float(scores[row + p, r])))
+                    found[e.doc][1].append(Relation(e.names[h], e.names[t], self.relations[r],
+                                                    score=float(scores[row + p, r])))
             row += len(e.pairs)
 
 
