@@ -62,6 +62,26 @@ def test_gutbrainie_writer_adds_the_three_derived_lists(tmp_path):
     assert article["ternary_mention_based_relations"][1]["object_text_span"] == "patients"
 
 
+def test_gutbrainie_derived_lists_unlike_the_relations_are_kept_until_relations_change(tmp_path):
+    import json
+    from dataclasses import replace
+    path = write_fixture("gutbrainie", tmp_path / "in")
+    data = json.loads(path.read_text())
+    data["12345"]["binary_tag_based_relations"] = [
+        {"subject_label": "human", "object_label": "DDF"}]  # differs from the relations
+    path.write_text(json.dumps(data))
+    [doc] = formats.read(path, "gutbrainie")
+    formats.write([doc], tmp_path / "same.json", "gutbrainie")
+    article = json.loads((tmp_path / "same.json").read_text())["12345"]
+    assert article["binary_tag_based_relations"] == [{"subject_label": "human", "object_label": "DDF"}]
+    predicted = replace(doc, relations=doc.relations[:1])  # as an extractor writes over it
+    formats.write([predicted], tmp_path / "new.json", "gutbrainie")
+    article = json.loads((tmp_path / "new.json").read_text())["12345"]
+    assert article["binary_tag_based_relations"] == [
+        {"subject_label": "dietary supplement", "object_label": "DDF"}]
+    assert len(article["ternary_mention_based_relations"]) == 1
+
+
 def test_brat_keeps_discontinuous_mentions_events_and_notes(tmp_path):
     doc = read_one("brat", tmp_path)[0]
     ents = doc.entity_by_id()

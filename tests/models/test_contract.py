@@ -10,9 +10,10 @@ from assay.models.registry import load_model
 from tests.models.conftest import SAMPLE
 
 
-@pytest.fixture(params=["trained", "trained_lora", "trained_span"])
+@pytest.fixture(params=["trained", "trained_lora", "trained_crf", "trained_span"])
 def trained(request):
-    """Each family's tiny model (joint also with LoRA adapters), overfit on the sample."""
+    """Each family's tiny model (joint also with LoRA adapters and with a CRF), overfit on
+    the sample."""
     return request.getfixturevalue(request.param)
 
 

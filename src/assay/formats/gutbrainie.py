@@ -8,8 +8,10 @@ derived from the relations: `binary_tag_based_relations`, `ternary_tag_based_rel
 
 The Document text is title + newline + abstract, with sections `title` and `abstract`. The
 derived lists are rebuilt from the relations on writing; a file whose lists differ from its
-relations (a submission with only derived lists, say) keeps them in `meta["derived"]`, and
-they are written back as they were.
+relations (a submission with only derived lists, say) keeps them in `meta["derived"]`, with
+the relations they were read beside in `meta["derived_from"]`, and they are written back as
+they were as long as the document keeps those relations (predictions written over it get
+lists rebuilt from the predicted relations).
 """
 from __future__ import annotations
 
@@ -61,7 +63,9 @@ def to_article(doc: Document) -> dict[str, Any]:
         relations.append(dict(sorted(record.items(), key=lambda kv: _ORDER.index(kv[0]))))
     article = {"metadata": {**doc.meta.get("metadata", {}), **_sections(doc)},
                "entities": list(entities.values()), "relations": relations}
-    article.update(doc.meta.get("derived") or derived_lists(relations))
+    kept = doc.meta.get("derived")
+    same = kept and doc.meta.get("derived_from") == relations
+    article.update(kept if same else derived_lists(relations))
     return article
 
 
@@ -130,9 +134,10 @@ def _document(pmid: str, article: dict[str, Any], path: str | Path, problems: Pr
         except ValueError as err:
             problems.report(FormatError(str(err), path))
     given = {name: article[name] for name in DERIVED if name in article}
-    rebuilt = derived_lists(to_article(doc)["relations"])
+    relations = to_article(doc)["relations"]
+    rebuilt = derived_lists(relations)
     if any(_tuples(name, given[name]) != _tuples(name, rebuilt[name]) for name in given):
-        doc.meta["derived"] = given
+        doc.meta["derived"], doc.meta["derived_from"] = given, relations
     return doc
 
 

@@ -25,7 +25,11 @@ class JointConfig(EncoderSettings):
                            "vector: uncased encoders lose case (0: none)")
     char_dim: int = Field(0, ge=0, description="character CNN over each unit's first 16 "
                           "characters (case kept), beside its vector (0: none)")
+    ner_loss: Literal["softmax", "crf"] = Field(
+        "softmax", description="softmax: token-level cross-entropy (the paper); crf: a "
+        "linear-chain CRF with learned IOB2 transitions, decoded with Viterbi")
     decoding: Literal["viterbi", "argmax"] = Field(
-        "viterbi", description="viterbi: best valid IOB2 path; argmax: each unit alone")
+        "viterbi", description="viterbi: best valid IOB2 path; argmax: each unit alone (a "
+        "CRF is always decoded with Viterbi)")
     schema_pairs: bool = Field(True, description="at inference, classify only entity pairs "
                                "whose label pair some relation of the schema allows")

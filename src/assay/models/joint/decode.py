@@ -19,13 +19,16 @@ def allowed_transitions(tags: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def viterbi(log_probs: np.ndarray, lengths: list[int], start: np.ndarray,
-            follow: np.ndarray) -> list[list[int]]:
+            follow: np.ndarray, learned: tuple[np.ndarray, np.ndarray] | None = None
+            ) -> list[list[int]]:
     """The best tag path of each window under the IOB2 constraints, all windows of a batch at
-    once (`log_probs`: windows × units × tags; window b has `lengths[b]` units)."""
+    once (`log_probs`: windows × units × tags; window b has `lengths[b]` units). `learned`:
+    a CRF's (start scores [tags], transition scores [from, to]) added to the path's score."""
     b, n, k = log_probs.shape
     lengths = np.asarray(lengths)
-    blocked = np.where(follow, 0.0, -np.inf)
-    score = np.where(start, log_probs[:, 0], -np.inf)
+    first, steps = learned if learned is not None else (0.0, 0.0)
+    blocked = np.where(follow, steps, -np.inf)
+    score = np.where(start, log_probs[:, 0] + first, -np.inf)
     back = np.zeros((b, n, k), dtype=np.int64)
     for i in range(1, n):
         candidates = score[:, :, None] + blocked
@@ -42,11 +45,13 @@ def viterbi(log_probs: np.ndarray, lengths: list[int], start: np.ndarray,
 
 
 def decode_tags(log_probs: np.ndarray, lengths: list[int], tags: list[str], constraints,
-                method: str) -> list[list[tuple[int, int, str, float]]]:
+                method: str, learned: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> list[list[tuple[int, int, str, float]]]:
     """Each window's entities `(first unit, end unit, label, score)`; the score is the mean
-    probability of the chosen tags over the entity's units."""
-    if method == "viterbi":
-        paths = viterbi(log_probs, lengths, *constraints)
+    probability of the chosen tags over the entity's units. A CRF (`learned` scores) is always
+    decoded with Viterbi."""
+    if method == "viterbi" or learned is not None:
+        paths = viterbi(log_probs, lengths, *constraints, learned)
     else:
         paths = [log_probs[w, :n].argmax(1).tolist() for w, n in enumerate(lengths)]
     found = []

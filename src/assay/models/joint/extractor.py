@@ -29,7 +29,7 @@ class JointExtractor(TorchExtractor):
     def __init__(self, config: JointConfig, schema: Schema, module: JointModule, tokenizer,
                  encoder_config: dict):
         super().__init__(config, schema, module, tokenizer, encoder_config)
-        self.tags = ["O"] + [f"{p}-{label}" for label in schema.entity_labels for p in "BI"]
+        self.tags = tag_names(schema)
         self.relations = [NO_RELATION] + list(schema.relation_labels)
         self.label_id = {label: k for k, label in enumerate(schema.entity_labels)}
         self.constraints = allowed_transitions(self.tags)
@@ -57,7 +57,8 @@ class JointExtractor(TorchExtractor):
         encoders = [build_encoder(config, pretrained, encoder_config)
                     for _ in range(2 if config.training == "disjoint" else 1)]
         module = JointModule(config, encoders[0], encoders[1] if len(encoders) > 1 else None,
-                             1 + 2 * len(schema.entity_labels), max(1, len(schema.entity_labels)),
+                             allowed_transitions(tag_names(schema)),
+                             max(1, len(schema.entity_labels)),
                              1 + len(schema.relation_labels))
         return cls(config, schema, module, tokenizer, encoders[0].config.to_dict())
 
@@ -120,7 +121,11 @@ class JointExtractor(TorchExtractor):
         """The loss terms: `ner`, `re` and `loss` = ner + λ·re."""
         units = self.module.ner_units(batch)
         logits = self.module.tag_logits(units)
-        ner = F.cross_entropy(logits.flatten(0, 1), batch["tags"].flatten(), ignore_index=-100)
+        if self.module.crf is not None:
+            ner = self.module.crf.nll(logits, batch["tags"])
+        else:
+            ner = F.cross_entropy(logits.flatten(0, 1), batch["tags"].flatten(),
+                                  ignore_index=-100)
         if len(batch["pairs"]):
             re_units = self.module.relation_units(batch, units)
             re = F.cross_entropy(self.module.pair_logits(re_units, batch["pairs"]),
@@ -137,8 +142,10 @@ class JointExtractor(TorchExtractor):
     def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.tag_log_probs(batch)
         windows = batch["windows"]
+        crf = self.module.crf
         decoded = decode_tags(log_probs, [len(w.units) for w in windows], self.tags,
-                              self.constraints, self.config.decoding)
+                              self.constraints, self.config.decoding,
+                              crf.learned() if crf is not None else None)
         rows, made = [], []  # rows: (window, first unit, end unit, label) of each entity
         for b, (w, spans) in enumerate(zip(windows, decoded)):
             entities = found[w.doc][0]
@@ -206,6 +213,11 @@ class TorchRunner:
 
     def pair_logits(self, batch: dict, units: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
         return self.module.pair_logits(self.module.relation_units(batch, units), pairs)
+
+
+def tag_names(schema: Schema) -> list[str]:
+    """The IOB2 tags of the schema's entity labels: O, then B- and I- of each label."""
+    return ["O"] + [f"{p}-{label}" for label in schema.entity_labels for p in "BI"]
 
 
 def _non_overlapping(entities: list[Entity]) -> list[Entity]:

@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from assay.models.joint.config import JointConfig
+from assay.models.joint.crf import CRF
 from assay.text.units import CHAR_BUCKETS, N_SHAPES
 
 
@@ -48,7 +49,8 @@ class UnitEncoder(nn.Module):
 
 class JointModule(nn.Module):
     def __init__(self, config: JointConfig, encoder: nn.Module, re_encoder: nn.Module | None,
-                 n_tags: int, n_entity_labels: int, n_relations: int):
+                 constraints: tuple, n_entity_labels: int, n_relations: int):
+        """`constraints`: the tags' IOB2 constraints (`decode.allowed_transitions`)."""
         super().__init__()
         self.config = config
         self.ner_units = UnitEncoder(encoder, config.shape_dim, config.char_dim)
@@ -56,7 +58,8 @@ class JointModule(nn.Module):
                          if re_encoder else None)
         dim = self.ner_units.dim
         self.dropout = nn.Dropout(config.dropout)
-        self.tagger = nn.Linear(dim, n_tags)
+        self.tagger = nn.Linear(dim, len(constraints[0]))
+        self.crf = CRF(*constraints) if config.ner_loss == "crf" else None
         self.label = nn.Embedding(n_entity_labels, config.label_dim) if config.label_dim else None
         entity_dim = dim + config.label_dim
         hidden = encoder.config.hidden_size
