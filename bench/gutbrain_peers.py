@@ -110,6 +110,7 @@ def main() -> None:
     ours = list(Pipeline([span]).pipe(dev))
     seconds = time.perf_counter() - start
     assay = {"train_seconds": round(sum(r["seconds"] for r in log)), "steps": steps,
+             "batch_size": saved["train"]["batch_size"],
              "epochs": saved["train"]["epochs"], "sentences_per_s": round(len(dev_records) / seconds, 1),
              "dev": metrics.to_json(metrics.evaluate(dev, ours, "gutbrainie"))["NER"]}
     result = {"assay_span": assay, "gliner": gliner, "dev_sentences": len(dev_records),
