@@ -31,3 +31,47 @@ def test_extract_with_no_other_argument_prints_the_tables():
     assert result.exit_code == 0, result.output
     for word in ("Stata", "Application", "Version_of", "Developer_of"):
         assert word in result.output
+
+
+GUT = ("Probiotic supplementation with Lactobacillus rhamnosus reduced anxiety and depressive "
+       "symptoms in patients with irritable bowel syndrome.")
+
+
+def test_the_gutbrain_pipeline_is_shipped_and_small():
+    from assay.pipeline import ZOO
+
+    assert "gutbrain" in shipped_models()
+    sizes = [p.stat().st_size for p in (ZOO / "gutbrain").rglob("*") if p.is_file()]
+    assert max(sizes) < 5 * 2**20 and sum(sizes) < 25 * 2**20
+
+
+def test_the_gutbrain_pipeline_finds_entities_then_relations():
+    doc = assay.load("gutbrain")(GUT)
+    found = {(doc.text[e.start:e.end], e.label) for e in doc.entities}
+    assert {("Lactobacillus rhamnosus", "bacteria"), ("patients", "human"),
+            ("irritable bowel syndrome", "DDF")} <= found
+    by_id = doc.entity_by_id()
+    pairs = {(doc.text[by_id[r.head].start:by_id[r.head].end], r.label,
+              doc.text[by_id[r.tail].start:by_id[r.tail].end]) for r in doc.relations}
+    assert ("depressive symptoms", "target", "patients") in pairs
+
+
+def test_gutbrain_writes_a_submission_from_a_gutbrainie_file(tmp_path):
+    import json
+
+    from tests.fixtures import write_fixture
+
+    source = write_fixture("gutbrainie", tmp_path)
+    result = CliRunner().invoke(app, [
+        "extract", "--model", "gutbrain", "--input", str(source), "--input-format",
+        "gutbrainie", "--output", str(tmp_path / "pred.json"), "--output-format", "gutbrainie"])
+    assert result.exit_code == 0, result.output
+    article = json.loads((tmp_path / "pred.json").read_text())["12345"]
+    for name in ("binary_tag_based_relations", "ternary_tag_based_relations",
+                 "ternary_mention_based_relations"):
+        assert name in article
+    for e in article["entities"]:  # inclusive ends, relative to the section
+        section = article["metadata"][e["location"]]
+        assert section[e["start_idx"]:e["end_idx"] + 1] == e["text_span"]
+    assert ("Lactobacillus", "bacteria") in {(e["text_span"], e["label"])
+                                             for e in article["entities"]}

@@ -191,6 +191,7 @@ class Trainer:
 
     def card(self, scores: dict, record: dict) -> str:
         data, model = self.recipe.data, self.recipe.model
+        dev = data.dev or f"the training documents listed in {data.dev_ids}, held out"
         lines = [f"# {self.output.name}", "",
                  f"A `{model.get('family')}` model on the `{model.get('encoder', 'minilm')}` "
                  f"encoder, trained by `assay train` on {date.today().isoformat()} "
@@ -198,7 +199,7 @@ class Trainer:
                  f"{'GPU' if torch.cuda.is_available() else 'no GPU'}).", "",
                  f"- train: {', '.join(data.train)} ({data.format}, {len(self.train_docs)} "
                  "documents)",
-                 f"- dev: {data.dev} (protocol `{data.protocol}`); best epoch {record['epoch']} "
+                 f"- dev: {dev} (protocol `{data.protocol}`); best epoch {record['epoch']} "
                  f"of {self.cfg.epochs} by `{self.cfg.metric}`", "",
                  "| score | micro P | micro R | micro F1 | macro F1 |", "|---|---|---|---|---|"]
         for name, s in scores.items():
