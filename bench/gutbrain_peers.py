@@ -126,9 +126,9 @@ def main() -> None:
 
 def report(r: dict) -> str:
     a, g = r["assay_span"], r["gliner"]
-    rows = [("NER micro F1", a["dev"]["micro_f1"], g["dev"]["micro_f1"]),
-            ("NER macro F1", a["dev"]["macro_f1"], g["dev"]["macro_f1"]),
-            ("sentences/s", a["sentences_per_s"], g["sentences_per_s"])]
+    rows = [("NER micro F1", a["dev"]["micro_f1"], g["dev"]["micro_f1"], ".4f"),
+            ("NER macro F1", a["dev"]["macro_f1"], g["dev"]["macro_f1"], ".4f"),
+            ("sentences/s", a["sentences_per_s"], g["sentences_per_s"], ".1f")]
     return "\n".join([
         "# GutBrainIE NER: assay `span` against `gliner` 0.2.29 (dev carve)", "",
         f"Same encoder (all-MiniLM-L6-v2), same training data, {a['steps']} steps of batch "
@@ -136,11 +136,12 @@ def report(r: dict) -> str:
         f"encoder fine-tuned at lr {g['lr']}, its new layers at {g['others_lr']}). Dev: the 22 carved platinum documents ({r['dev_sentences']} sentences), "
         f"the official scorer's NER counting. Machine: {r['machine']}; {r['date']}.", "",
         "| | assay span | gliner | assay / gliner |", "|---|---|---|---|",
-        *[f"| {name} | {x:.4f} | {y:.4f} | {x / y if y else float('nan'):.3f} |"
-          for name, x, y in rows],
+        *[f"| {name} | {x:{form}} | {y:{form}} | {x / y if y else float('nan'):.3f} |"
+          for name, x, y, form in rows],
         f"| training seconds | {a['train_seconds']} | {g['train_seconds']} | "
         f"{a['train_seconds'] / max(1, g['train_seconds']):.3f} |", "",
-        f"Commands: `{r['command']}`; gliner: `{r['gliner_command']}`.", ""])
+        f"Commands: `{r['command']}`; gliner: `{r['gliner_command']}`.", "",
+        *([r["note"], ""] if r.get("note") else [])])
 
 
 if __name__ == "__main__":
