@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -47,6 +48,7 @@ def summarise(output: Path, name: str, seed: int, recipe: str, sets: list[str]) 
                "dev": {k: {f: v[f] for f in ("micro_p", "micro_r", "micro_f1", "macro_p",
                                               "macro_r", "macro_f1")}
                        for k, v in best["dev"].items()},
+               "best_by_score": best_by_score(log),
                "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU",
                "date": date.today().isoformat()}
     RUNS.mkdir(parents=True, exist_ok=True)
@@ -54,10 +56,25 @@ def summarise(output: Path, name: str, seed: int, recipe: str, sets: list[str]) 
     return summary
 
 
+def named_runs(name: str) -> list[dict]:
+    """The summaries of the runs named `name` (not of those whose name only begins so)."""
+    paths = sorted(RUNS.glob(f"{name}-s*.json"))
+    return [json.loads(p.read_text()) for p in paths if re.fullmatch(rf"{re.escape(name)}-s\d+", p.stem)]
+
+
+def best_by_score(log: list[dict]) -> dict:
+    """For each dev score, the epoch where its micro F1 was highest, and that F1: what
+    selecting on that score instead would have kept (the run's seed gives the same epochs;
+    only early stopping could end it sooner)."""
+    return {score: max(({"epoch": r["epoch"], "micro_f1": r["dev"][score]["micro_f1"]}
+                        for r in log), key=lambda b: b["micro_f1"])
+            for score in log[0]["dev"]}
+
+
 def table(names: list[str]) -> str:
     lines = []
     for name in names:
-        runs = [json.loads(p.read_text()) for p in sorted(RUNS.glob(f"{name}-s*.json"))]
+        runs = named_runs(name)
         if not runs:
             raise SystemExit(f"no runs named {name} in {RUNS}")
         scores = list(runs[0]["dev"])

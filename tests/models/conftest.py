@@ -27,8 +27,10 @@ def tiny_encoder(folder: Path) -> Path:
 JOINT = {"family": "joint", "max_length": 64, "dropout": 0.0, "char_dim": 8}
 # LoRA adapters on the tiny encoder, which is otherwise frozen (what the shipped models do)
 JOINT_LORA = {**JOINT, "lora_rank": 8, "lora_alpha": 16}
-# a CRF over the tags instead of token-level cross-entropy
-JOINT_CRF = {**JOINT, "ner_loss": "crf"}
+# a CRF over the tags instead of token-level cross-entropy, a BiLSTM over the unit vectors
+JOINT_CRF = {**JOINT, "ner_loss": "crf", "context_dim": 8}
+# a span head instead of IOB2 tags: spans of up to 8 units classified
+JOINT_SPANS = {**JOINT, "ner_loss": "spans", "max_width": 8}
 # a tiny random encoder is slow to learn to read the words after each <ENT> marker: "marker_words"
 SPAN = {"family": "span", "max_length": 128, "dropout": 0.0, "max_width": 20, "hidden": 32,
         "type_repr": "marker_words"}
@@ -93,11 +95,22 @@ def trained_lora(tmp_path_factory, encoder) -> Path:
 
 @pytest.fixture(scope="session")
 def trained_crf(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny joint model with a CRF tagger that has overfit the sample."""
+    """The directory of a tiny joint model with a BiLSTM and a CRF tagger that has overfit
+    the sample."""
     from assay.training import load_recipe, train
 
     folder = tmp_path_factory.mktemp("crf")
     train(load_recipe(write_recipe(folder, encoder, model=JOINT_CRF)), quiet=True)
+    return folder / "model"
+
+
+@pytest.fixture(scope="session")
+def trained_span_head(tmp_path_factory, encoder) -> Path:
+    """The directory of a tiny joint model with a span head that has overfit the sample."""
+    from assay.training import load_recipe, train
+
+    folder = tmp_path_factory.mktemp("span_head")
+    train(load_recipe(write_recipe(folder, encoder, model=JOINT_SPANS)), quiet=True)
     return folder / "model"
 
 

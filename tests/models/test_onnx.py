@@ -1,4 +1,5 @@
 """ONNX export: the same entities and relations as PyTorch; int8 runs too."""
+import pytest
 from typer.testing import CliRunner
 
 from assay import formats, load
@@ -7,8 +8,12 @@ from tests.models.conftest import SAMPLE
 from tests.models.test_contract import key
 
 
-def test_onnx_predicts_what_torch_predicts(trained, tmp_path):
+@pytest.mark.parametrize("model", ["trained", "trained_crf", "trained_span_head"])
+def test_onnx_predicts_what_torch_predicts(model, request, tmp_path):
+    """Tags, tags through a BiLSTM and a CRF, and the span head: all export alike."""
+    trained = request.getfixturevalue(model)
     texts = [d.text for d in formats.read(SAMPLE, "jsonl")] + ["Nothing to find here.", ""]
+    texts.append(" ".join(texts))  # a longer window than the one the graphs were traced on
     result = CliRunner().invoke(app, ["export", "--onnx", str(trained), str(tmp_path / "m")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "m" / "onnx" / "tagger.onnx").exists()

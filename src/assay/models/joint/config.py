@@ -25,9 +25,16 @@ class JointConfig(EncoderSettings):
                            "vector: uncased encoders lose case (0: none)")
     char_dim: int = Field(0, ge=0, description="character CNN over each unit's first 16 "
                           "characters (case kept), beside its vector (0: none)")
-    ner_loss: Literal["softmax", "crf"] = Field(
-        "softmax", description="softmax: token-level cross-entropy (the paper); crf: a "
-        "linear-chain CRF with learned IOB2 transitions, decoded with Viterbi")
+    context_dim: int = Field(0, ge=0, description="a BiLSTM of this hidden size per direction "
+                             "over the unit vectors (with their shape and character features), "
+                             "its outputs beside them (0: none, as in the paper)")
+    ner_loss: Literal["softmax", "crf", "spans"] = Field(
+        "softmax", description="softmax: IOB2 tags, token-level cross-entropy (the paper); "
+        "crf: IOB2 tags, a linear-chain CRF with learned transitions, decoded with Viterbi; "
+        "spans: every span of up to max_width units classified among the labels and none, "
+        "cross-entropy over spans, decoded likeliest first with no overlaps")
+    max_width: int = Field(10, ge=1, description="with ner_loss spans: the widest entity, "
+                           "in units")
     decoding: Literal["viterbi", "argmax"] = Field(
         "viterbi", description="viterbi: best valid IOB2 path; argmax: each unit alone (a "
         "CRF is always decoded with Viterbi)")

@@ -60,3 +60,27 @@ def decode_tags(log_probs: np.ndarray, lengths: list[int], tags: list[str], cons
         chosen = np.exp(log_probs[w, np.arange(len(path)), path])
         found.append([(s, e, label, float(chosen[s:e].mean())) for s, e, label in spans])
     return found
+
+
+def decode_spans(log_probs: np.ndarray, lengths: list[int], labels: list[str]
+                 ) -> list[list[tuple[int, int, str, float]]]:
+    """Each window's entities `(first unit, end unit, label, probability)` from the span
+    head's log-probabilities (windows × units × widths × classes, class 0 "none"): the spans
+    whose likeliest class is a label, taken likeliest first, each unless it overlaps one
+    taken before."""
+    probs = np.exp(log_probs)
+    best = probs.argmax(-1)
+    found = []
+    for w, n in enumerate(lengths):
+        firsts, widths = np.nonzero(best[w] > 0)
+        inside = firsts + widths < n
+        candidates = sorted(((probs[w, i, k, best[w, i, k]], i, i + k + 1, best[w, i, k])
+                             for i, k in zip(firsts[inside], widths[inside])), reverse=True)
+        taken = np.zeros(n, dtype=bool)
+        entities = []
+        for p, first, end, label in candidates:
+            if not taken[first:end].any():
+                taken[first:end] = True
+                entities.append((int(first), int(end), labels[label - 1], float(p)))
+        found.append(sorted(entities))
+    return found

@@ -12,7 +12,7 @@ from assay.doc import Document, Entity, Relation
 from assay.models.base import TorchExtractor, length_batches
 from assay.models.encoders import build_encoder
 from assay.models.joint.config import JointConfig
-from assay.models.joint.decode import allowed_transitions, decode_tags
+from assay.models.joint.decode import allowed_transitions, decode_spans, decode_tags
 from assay.models.joint.model import JointModule
 from assay.models.windows import Window, make_windows
 from assay.schema import Schema
@@ -35,6 +35,9 @@ class JointExtractor(TorchExtractor):
         self.constraints = allowed_transitions(self.tags)
         self.allowed = self._allowed_relations()
         self.runner = TorchRunner(self.module)
+        if config.ner_loss == "spans":
+            self.skip_reason = (f"they overlap a longer one, or are wider than model.max_width "
+                                f"({config.max_width} units)")
 
     def export_onnx(self, source: Path, target: Path, int8: bool = False) -> Path:
         """`source` (this model's directory) copied to `target` with ONNX graphs added."""
@@ -74,14 +77,16 @@ class JointExtractor(TorchExtractor):
             lo, hi = w.units[0][0], w.units[-1][1]
             inside = [e for e in doc.entities if lo <= e.start and e.end <= hi and not e.fragments]
             kept = _non_overlapping(inside)
-            self.skipped += len(inside) - len(kept)
-            tags = spans_to_tags(w.units, kept)
             first = {s: i for i, (s, _) in enumerate(w.units)}
             end = {e: i + 1 for i, (_, e) in enumerate(w.units)}
+            if self.config.ner_loss == "spans":
+                kept = [e for e in kept if end[e.end] - first[e.start] <= self.config.max_width]
+            self.skipped += len(inside) - len(kept)
+            tags = spans_to_tags(w.units, kept)
             spans = {e.id: (first[e.start], end[e.end], self.label_id[e.label]) for e in kept}
             gold = {(r.head, r.tail): self.relations.index(r.label) for r in doc.relations
                     if r.head in spans and r.tail in spans}
-            w.gold = {"tags": [tag_id[t] for t in tags],
+            w.gold = {"tags": [tag_id[t] for t in tags], "spans": list(spans.values()),
                       "pairs": [(spans[h] + spans[t], gold.get((h, t), 0))
                                 for h in spans for t in spans if h != t]}
         return windows
@@ -111,6 +116,8 @@ class JointExtractor(TorchExtractor):
         if windows[0].gold:
             batch["tags"] = torch.tensor([w.gold["tags"] + [-100] * (n_units - len(w.units))
                                           for w in windows], device=self.device)
+            if self.config.ner_loss == "spans":
+                batch["span_labels"] = self._span_labels(windows, n_units)
             rows = [(b,) + tuple(spans) for b, w in enumerate(windows) for spans, _ in w.gold["pairs"]]
             batch["pairs"] = torch.tensor(rows, device=self.device, dtype=torch.long).view(-1, 7)
             batch["pair_labels"] = torch.tensor([y for w in windows for _, y in w.gold["pairs"]],
@@ -120,9 +127,12 @@ class JointExtractor(TorchExtractor):
     def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
         """The loss terms: `ner`, `re` and `loss` = ner + λ·re."""
         units = self.module.ner_units(batch)
-        logits = self.module.tag_logits(units)
+        logits = self.module.ner_logits(units)
         if self.module.crf is not None:
             ner = self.module.crf.nll(logits, batch["tags"])
+        elif "span_labels" in batch:
+            ner = F.cross_entropy(logits.flatten(0, 2), batch["span_labels"].flatten(),
+                                  ignore_index=-100)
         else:
             ner = F.cross_entropy(logits.flatten(0, 1), batch["tags"].flatten(),
                                   ignore_index=-100)
@@ -134,18 +144,33 @@ class JointExtractor(TorchExtractor):
             re = ner.new_zeros(())
         return {"loss": ner + self.config.re_weight * re, "ner": ner, "re": re}
 
+    def _span_labels(self, windows: list[Window], n_units: int) -> torch.Tensor:
+        """windows × units × widths: each span's class (0: none, 1 + the label's index),
+        -100 for spans past their window's end."""
+        width = self.config.max_width
+        ends = np.arange(n_units)[:, None] + np.arange(width)[None]
+        labels = np.zeros((len(windows), n_units, width), dtype=np.int64)
+        for b, w in enumerate(windows):
+            labels[b, ends >= len(w.units)] = -100
+            for first, end, label in w.gold["spans"]:
+                labels[b, first, end - first - 1] = 1 + label
+        return torch.as_tensor(labels, device=self.device)
+
     # -- prediction -------------------------------------------------------------------------
     @property
     def window_length(self) -> int:
         return self.config.max_length
 
     def _predict_batch(self, batch: dict, found: list) -> None:
-        log_probs, state = self.runner.tag_log_probs(batch)
+        log_probs, state = self.runner.ner_log_probs(batch)
         windows = batch["windows"]
+        lengths = [len(w.units) for w in windows]
         crf = self.module.crf
-        decoded = decode_tags(log_probs, [len(w.units) for w in windows], self.tags,
-                              self.constraints, self.config.decoding,
-                              crf.learned() if crf is not None else None)
+        if self.config.ner_loss == "spans":
+            decoded = decode_spans(log_probs, lengths, self.schema.entity_labels)
+        else:
+            decoded = decode_tags(log_probs, lengths, self.tags, self.constraints,
+                                  self.config.decoding, crf.learned() if crf is not None else None)
         rows, made = [], []  # rows: (window, first unit, end unit, label) of each entity
         for b, (w, spans) in enumerate(zip(windows, decoded)):
             entities = found[w.doc][0]
@@ -201,15 +226,16 @@ class JointExtractor(TorchExtractor):
 
 
 class TorchRunner:
-    """The network's two steps at inference: tag log-probabilities (numpy, windows × units ×
-    tags) with what the pair step needs, then relation logits for rows of entity pairs."""
+    """The network's two steps at inference: tag or span log-probabilities (numpy, see
+    `JointModule.ner_logits`) with what the pair step needs, then relation logits for rows of
+    entity pairs."""
 
     def __init__(self, module: JointModule):
         self.module = module
 
-    def tag_log_probs(self, batch: dict) -> tuple[np.ndarray, torch.Tensor]:
+    def ner_log_probs(self, batch: dict) -> tuple[np.ndarray, torch.Tensor]:
         units = self.module.ner_units(batch)
-        return self.module.tag_logits(units).log_softmax(-1).float().cpu().numpy(), units
+        return self.module.ner_logits(units).log_softmax(-1).float().cpu().numpy(), units
 
     def pair_logits(self, batch: dict, units: torch.Tensor, pairs: torch.Tensor) -> torch.Tensor:
         return self.module.pair_logits(self.module.relation_units(batch, units), pairs)

@@ -24,16 +24,42 @@ class CharEncoder(nn.Module):
         return torch.nan_to_num(x, neginf=0.0).view(b, u, -1)
 
 
+class BiLSTM(nn.Module):
+    """A bidirectional LSTM over each window's units, blind to the padding after them: the
+    backward pass runs forward over each window's units reversed in place, so a unit's vector
+    does not depend on how long the longest window of its batch is."""
+
+    def __init__(self, dim: int, hidden: int):
+        super().__init__()
+        self.forward_lstm = nn.LSTM(dim, hidden, batch_first=True)
+        self.backward_lstm = nn.LSTM(dim, hidden, batch_first=True)
+
+    def forward(self, units: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+        position = torch.arange(units.size(1), device=units.device).unsqueeze(0)
+        lengths = lengths.unsqueeze(1)
+        # within its length a window is reversed; its padding stays where it is
+        reverse = torch.where(position < lengths, lengths - 1 - position, position)
+        index = reverse.unsqueeze(-1).expand(-1, -1, units.size(-1))
+        ahead, _ = self.forward_lstm(units)
+        behind, _ = self.backward_lstm(units.gather(1, index))
+        behind = behind.gather(1, reverse.unsqueeze(-1).expand(-1, -1, behind.size(-1)))
+        return torch.cat([ahead, behind], dim=-1)
+
+
 class UnitEncoder(nn.Module):
     """Each unit's vector: its first sub-word piece's hidden state (the paper's mask m_i),
-    beside embeddings of its shape and of its characters, when configured."""
+    beside embeddings of its shape and of its characters, and a BiLSTM's reading of all
+    these over the window, when configured."""
 
-    def __init__(self, encoder: nn.Module, shape_dim: int, char_dim: int = 0):
+    def __init__(self, encoder: nn.Module, shape_dim: int, char_dim: int = 0,
+                 context_dim: int = 0):
         super().__init__()
         self.encoder = encoder
         self.shape = nn.Embedding(N_SHAPES, shape_dim) if shape_dim else None
         self.chars = CharEncoder(char_dim) if char_dim else None
-        self.dim = encoder.config.hidden_size + shape_dim + char_dim
+        dim = encoder.config.hidden_size + shape_dim + char_dim
+        self.context = BiLSTM(dim, context_dim) if context_dim else None
+        self.dim = dim + 2 * context_dim
 
     def forward(self, batch: dict[str, torch.Tensor]) -> torch.Tensor:
         hidden = self.encoder(input_ids=batch["input_ids"],
@@ -44,7 +70,33 @@ class UnitEncoder(nn.Module):
             units = torch.cat([units, self.shape(batch["shapes"])], dim=-1)
         if self.chars is not None:
             units = torch.cat([units, self.chars(batch["chars"])], dim=-1)
+        if self.context is not None:
+            # padding units point at piece 0 ([CLS]); a window's units all point past it
+            lengths = (batch["first_piece"] > 0).sum(1)
+            units = torch.cat([units, self.context(units, lengths)], dim=-1)
         return units
+
+
+class SpanHead(nn.Module):
+    """Every span of up to `max_width` units classified among the entity labels and "none"
+    (class 0): its first and last unit's vectors, each projected, and its width's embedding,
+    summed, through a GELU and a linear layer."""
+
+    def __init__(self, dim: int, hidden: int, max_width: int, n_classes: int, dropout: float):
+        super().__init__()
+        self.first = nn.Linear(dim, hidden)
+        self.last = nn.Linear(dim, hidden)
+        self.width = nn.Embedding(max_width, hidden)
+        self.out = nn.Sequential(nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, n_classes))
+
+    def forward(self, units: torch.Tensor) -> torch.Tensor:
+        """windows × units × widths × classes: [b, i, k] is the span of units i..i+k (scores
+        past a window's end are there and meaningless)."""
+        n, widths = units.size(1), self.width.num_embeddings
+        last = torch.arange(n, device=units.device).unsqueeze(1) + torch.arange(
+            widths, device=units.device)
+        ends = self.last(units)[:, last.clamp(max=n - 1)]
+        return self.out(self.first(units).unsqueeze(2) + ends + self.width.weight)
 
 
 class JointModule(nn.Module):
@@ -53,23 +105,29 @@ class JointModule(nn.Module):
         """`constraints`: the tags' IOB2 constraints (`decode.allowed_transitions`)."""
         super().__init__()
         self.config = config
-        self.ner_units = UnitEncoder(encoder, config.shape_dim, config.char_dim)
-        self.re_units = (UnitEncoder(re_encoder, config.shape_dim, config.char_dim)
-                         if re_encoder else None)
+        features = (config.shape_dim, config.char_dim, config.context_dim)
+        self.ner_units = UnitEncoder(encoder, *features)
+        self.re_units = UnitEncoder(re_encoder, *features) if re_encoder else None
         dim = self.ner_units.dim
         self.dropout = nn.Dropout(config.dropout)
-        self.tagger = nn.Linear(dim, len(constraints[0]))
+        hidden = encoder.config.hidden_size
+        if config.ner_loss == "spans":
+            self.tagger = SpanHead(dim, hidden, config.max_width, 1 + n_entity_labels,
+                                   config.dropout)
+        else:
+            self.tagger = nn.Linear(dim, len(constraints[0]))
         self.crf = CRF(*constraints) if config.ner_loss == "crf" else None
         self.label = nn.Embedding(n_entity_labels, config.label_dim) if config.label_dim else None
         entity_dim = dim + config.label_dim
-        hidden = encoder.config.hidden_size
         self.pair = nn.Sequential(nn.Linear(2 * entity_dim, hidden), nn.GELU(),
                                   nn.Dropout(config.dropout), nn.Linear(hidden, n_relations))
 
     def encoders(self) -> list[nn.Module]:
         return [m.encoder for m in (self.ner_units, self.re_units) if m is not None]
 
-    def tag_logits(self, units: torch.Tensor) -> torch.Tensor:
+    def ner_logits(self, units: torch.Tensor) -> torch.Tensor:
+        """Tag logits (windows × units × tags), or with the span head span logits (windows ×
+        units × widths × classes)."""
         return self.tagger(self.dropout(units))
 
     def relation_units(self, batch: dict, ner_units: torch.Tensor) -> torch.Tensor:

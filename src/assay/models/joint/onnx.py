@@ -23,7 +23,7 @@ class _Tagger(nn.Module):
         batch = {"input_ids": input_ids, "attention_mask": attention_mask,
                  "first_piece": first_piece, "shapes": shapes, "chars": chars}
         units = self.module.ner_units(batch)
-        return self.module.tag_logits(units), self.module.relation_units(batch, units)
+        return self.module.ner_logits(units), self.module.relation_units(batch, units)
 
 
 class _Pairs(nn.Module):
@@ -60,7 +60,7 @@ def export_onnx(extractor, source: Path, target: Path, int8: bool = False) -> Pa
               "chars": {0: n, 1: units, 2: chars}}
     with torch.no_grad():
         _export(_Tagger(module), tuple(batch[k] for k in names), names,
-                ["tag_logits", "units"], {k: shapes[k] for k in names}, folder / "tagger.onnx")
+                ["ner_logits", "units"], {k: shapes[k] for k in names}, folder / "tagger.onnx")
         tagged = module.ner_units({k: batch[k] for k in names})
         pairs = torch.tensor([[0, 0, 1, 0, 1, 2, 0], [1, 0, 1, 0, 0, 1, 0]])
         _export(_Pairs(module), (tagged, pairs), ["units", "pairs"], ["logits"],
@@ -104,7 +104,7 @@ class OnnxRunner:
                                           providers=["CPUExecutionProvider"])
         self.inputs = [i.name for i in self.tagger.get_inputs()]
 
-    def tag_log_probs(self, batch: dict) -> tuple[np.ndarray, np.ndarray]:
+    def ner_log_probs(self, batch: dict) -> tuple[np.ndarray, np.ndarray]:
         logits, units = self.tagger.run(None, {k: batch[k].numpy() for k in self.inputs})
         shifted = logits - logits.max(-1, keepdims=True)
         return shifted - np.log(np.exp(shifted).sum(-1, keepdims=True)), units
