@@ -65,7 +65,7 @@ def named_runs(name: str) -> list[dict]:
 def best_by_score(log: list[dict]) -> dict:
     """For each dev score, the epoch where its micro F1 was highest, and that F1: what
     selecting on that score instead would have kept (the run's seed gives the same epochs;
-    only early stopping could end it sooner)."""
+    only early stopping could end it sooner or later)."""
     return {score: max(({"epoch": r["epoch"], "micro_f1": r["dev"][score]["micro_f1"]}
                         for r in log), key=lambda b: b["micro_f1"])
             for score in log[0]["dev"]}

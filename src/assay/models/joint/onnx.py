@@ -98,6 +98,10 @@ class OnnxRunner:
             raise FileNotFoundError(f"{folder}: no tagger.onnx; make it with assay export")
         options = ort.SessionOptions()
         options.intra_op_num_threads = torch.get_num_threads()
+        # an exported BiLSTM's outputs keep the traced unit count as their declared shape, and
+        # Runtime warns at each call whose count differs; the values are right (tests/models/
+        # test_onnx.py runs longer windows than the traced one), so only errors are logged
+        options.log_severity_level = 3
         self.tagger = ort.InferenceSession(str(folder / "tagger.onnx"), options,
                                            providers=["CPUExecutionProvider"])
         self.pairs = ort.InferenceSession(str(folder / "pairs.onnx"), options,
