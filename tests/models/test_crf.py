@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from assay.models.joint.crf import CRF
-from assay.models.joint.decode import allowed_transitions, viterbi
+from assay.models.joint.decode import allowed_transitions, crf_marginals, viterbi
 
 TAGS = ["O", "B-X", "I-X", "B-Y", "I-Y"]
 
@@ -50,6 +50,20 @@ def test_viterbi_finds_the_best_valid_path_with_learned_transitions():
     for b, n in ((0, 4), (1, 3)):
         best = max(valid_paths(n), key=lambda p: path_score(crf, scores[b], p))
         assert tuple(paths[b]) == best
+
+
+def test_marginals_sum_the_probabilities_of_the_valid_paths_through_each_tag():
+    crf, scores = crf_and_scores(3)
+    marginals = crf_marginals(scores.numpy(), [4, 3], *allowed_transitions(TAGS), crf.learned())
+    for b, n in ((0, 4), (1, 3)):
+        paths = list(valid_paths(n))
+        weights = np.exp([path_score(crf, scores[b], p) for p in paths])
+        weights /= weights.sum()
+        for i in range(n):
+            for t in range(len(TAGS)):
+                expected = sum(w for w, p in zip(weights, paths) if p[i] == t)
+                assert abs(np.exp(marginals[b, i, t]) - expected) < 1e-5
+    assert (marginals[1, 3] == 0).all()  # past the second window's end
 
 
 def test_a_gold_path_gets_likelier_with_training():

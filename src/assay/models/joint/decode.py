@@ -44,16 +44,40 @@ def viterbi(log_probs: np.ndarray, lengths: list[int], start: np.ndarray,
     return paths
 
 
+def crf_marginals(scores: np.ndarray, lengths: list[int], start: np.ndarray,
+                  follow: np.ndarray, learned: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """Log-probabilities of each tag at each unit under a CRF (forward-backward over the
+    valid IOB2 paths), windows × units × tags; `scores` and `learned` as `viterbi` takes them.
+    Units past a window's end get 0."""
+    b, n, k = scores.shape
+    lengths = np.asarray(lengths)
+    first = np.where(start, learned[0], -np.inf)
+    steps = np.where(follow, learned[1], -np.inf)
+    alpha = np.full((b, n, k), -np.inf)
+    beta = np.zeros((b, n, k))
+    alpha[:, 0] = first + scores[:, 0]
+    for i in range(1, n):
+        alpha[:, i] = np.logaddexp.reduce(alpha[:, i - 1, :, None] + steps, axis=1) + scores[:, i]
+    for i in range(n - 2, -1, -1):
+        after = np.logaddexp.reduce(steps + (scores[:, i + 1] + beta[:, i + 1])[:, None], axis=2)
+        beta[:, i] = np.where((i + 1 < lengths)[:, None], after, 0.0)
+    total = np.logaddexp.reduce(alpha[np.arange(b), np.maximum(lengths, 1) - 1], axis=1)
+    marginals = alpha + beta - total[:, None, None]
+    return np.where((np.arange(n) < lengths[:, None])[..., None], marginals, 0.0)
+
+
 def decode_tags(log_probs: np.ndarray, lengths: list[int], tags: list[str], constraints,
                 method: str, learned: tuple[np.ndarray, np.ndarray] | None = None
                 ) -> list[list[tuple[int, int, str, float]]]:
     """Each window's entities `(first unit, end unit, label, score)`; the score is the mean
-    probability of the chosen tags over the entity's units. A CRF (`learned` scores) is always
-    decoded with Viterbi."""
+    probability of the chosen tags over the entity's units (with a CRF, their marginal
+    probabilities). A CRF (`learned` scores) is always decoded with Viterbi."""
     if method == "viterbi" or learned is not None:
         paths = viterbi(log_probs, lengths, *constraints, learned)
     else:
         paths = [log_probs[w, :n].argmax(1).tolist() for w, n in enumerate(lengths)]
+    if learned is not None:  # a CRF's unit scores are not probabilities; its marginals are
+        log_probs = crf_marginals(log_probs, lengths, *constraints, learned)
     found = []
     for w, path in enumerate(paths):
         spans = tags_to_spans([tags[t] for t in path], repair=True)
