@@ -52,14 +52,21 @@ def crf_marginals(scores: np.ndarray, lengths: list[int], start: np.ndarray,
     b, n, k = scores.shape
     lengths = np.asarray(lengths)
     first = np.where(start, learned[0], -np.inf)
-    steps = np.where(follow, learned[1], -np.inf)
+    top = learned[1].max()
+    weights = np.where(follow, np.exp(learned[1] - top), 0.0)  # exp(transition scores) / e^top
+
+    def log_product(log_x, matrix):  # log(exp(log_x) @ matrix) + top, row by row, stably
+        shift = log_x.max(1, keepdims=True)
+        with np.errstate(divide="ignore"):
+            return np.log(np.exp(log_x - shift) @ matrix) + shift + top
+
     alpha = np.full((b, n, k), -np.inf)
     beta = np.zeros((b, n, k))
     alpha[:, 0] = first + scores[:, 0]
     for i in range(1, n):
-        alpha[:, i] = np.logaddexp.reduce(alpha[:, i - 1, :, None] + steps, axis=1) + scores[:, i]
+        alpha[:, i] = log_product(alpha[:, i - 1], weights) + scores[:, i]
     for i in range(n - 2, -1, -1):
-        after = np.logaddexp.reduce(steps + (scores[:, i + 1] + beta[:, i + 1])[:, None], axis=2)
+        after = log_product(scores[:, i + 1] + beta[:, i + 1], weights.T)
         beta[:, i] = np.where((i + 1 < lengths)[:, None], after, 0.0)
     total = np.logaddexp.reduce(alpha[np.arange(b), np.maximum(lengths, 1) - 1], axis=1)
     marginals = alpha + beta - total[:, None, None]
