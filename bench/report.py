@@ -16,10 +16,11 @@ DOCRE = Path("bench/results/docre.md")
 
 
 def section(title: str, names: list[str], text: str) -> list[str]:
-    present = [n for n in names if named_runs(n)]
+    found = {n: named_runs(n) for n in names}
+    present = [n for n in names if found[n]]
     if not present:
         return []
-    commands = [r["command"] for n in present for r in named_runs(n)]
+    commands = [r["command"] for n in present for r in found[n]]
     return [f"## {title}", "", text, "", table(present), "Commands:", "",
             *[f"- `{c}`" for c in commands], ""]
 
@@ -84,7 +85,7 @@ AGAINST_PEERS = [("joint", "the paper's BIO head (`configs/somd-joint.toml`)"),
 
 def peer_section() -> list[str]:
     peers = [json.loads(p.read_text()) for p in sorted(RUNS.glob("peer-*.json"))]
-    ours = [(name, text, named_runs(name)) for name, text in AGAINST_PEERS if named_runs(name)]
+    ours = [(name, text, rs) for name, text in AGAINST_PEERS if (rs := named_runs(name))]
     if not peers or not ours:
         return []
     lines = ["## SOMD 2025 dev entities against the peers", "",

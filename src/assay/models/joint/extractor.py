@@ -130,7 +130,7 @@ class JointExtractor(TorchExtractor):
         logits = self.module.ner_logits(units)
         if self.module.crf is not None:
             ner = self.module.crf.nll(logits, batch["tags"])
-        elif "span_labels" in batch:
+        elif self.config.ner_loss == "spans":
             ner = F.cross_entropy(logits.flatten(0, 2), batch["span_labels"].flatten(),
                                   ignore_index=-100)
         else:
