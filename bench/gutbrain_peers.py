@@ -6,9 +6,9 @@ extraction speed, in one run. gliner runs in its own environment (bench/peers/gl
 Run from the repository root, after `assay train configs/gutbrain-span.toml`:
     .venv/bin/python bench/gutbrain_peers.py [--span build/models/gutbrain-span]
 
-gliner reads whitespace tokens, so every sentence goes to it as its units (assay's tokens,
-cut at entity boundaries in training) joined by single spaces; its predictions are mapped
-back to the original character offsets. The steps gliner trains for are those the span model
+Every sentence goes to gliner as its units (assay's tokens, cut at entity boundaries in
+training) joined by single spaces, which gliner's own word splitter splits back into the same
+units; its predictions are mapped back to the original character offsets. The steps gliner trains for are those the span model
 took: its epochs run times its batches per epoch. Writes bench/results/gutbrainie_peers.md
 and .json.
 """

@@ -38,7 +38,8 @@ def peer_command(name: str, train: Path, dev: Path, out: Path) -> list[str]:
         return [python, "bench/peers/spacy_ner.py", str(train), str(dev), str(out),
                 "--work", str(WORK / "spacy-somd")]
     return [python, "bench/peers/gliner_ner.py", str(train), str(dev), str(out),
-            "--encoder", resolve_backbone("minilm"), "--work", str(WORK / "gliner-somd")]
+            "--encoder", resolve_backbone("minilm"), "--work", str(WORK / "gliner-somd"),
+            "--max-width", "24"]
 
 
 def main() -> None:

@@ -6,7 +6,8 @@ peer. Runs in its own environment (gliner pins transformers < 5.17; assay does n
     build/peers/gliner/bin/python bench/peers/gliner_ner.py TRAIN.jsonl DEV.jsonl OUT.jsonl \\
         --encoder PATH/TO/all-MiniLM-L6-v2 --work build/peers/gliner-somd [--steps 1300]
 
-Sentences go in as their whitespace tokens; every label of the training data is prompted.
+Sentences go in as the words of GLiNER's own splitter, at training as at prediction; every
+label of the training data is prompted.
 Predictions (flat, threshold 0.5) are written as JSONL documents for `assay evaluate`.
 Prints the training time and the extraction speed (sentences/s).
 """
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 from gliner import GLiNER, GLiNERConfig
+from gliner.data_processing.tokenizer import WordsSplitter
 
 
 def records(path: Path) -> list[dict]:
@@ -25,21 +27,24 @@ def records(path: Path) -> list[dict]:
 
 
 def token_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for token in text.split():
-        start = text.index(token, pos)
-        spans.append((start, start + len(token)))
-        pos = start + len(token)
-    return spans
+    """The words GLiNER's own splitter makes of `text`: the ones `predict_entities` scores spans
+    over. Training on any other words (whitespace tokens, say) teaches spans that prediction
+    never offers: "13.1" is one whitespace token but three GLiNER words."""
+    return [(start, end) for _, start, end in WordsSplitter("whitespace")(text)]
 
 
 def example(record: dict) -> dict:
     spans = token_spans(record["text"])
     first = {s: i for i, (s, _) in enumerate(spans)}
     last = {e: i for i, (_, e) in enumerate(spans)}
-    return {"tokenized_text": record["text"].split(),
-            "ner": [[first[e["start"]], last[e["end"]], e["label"]]
-                    for e in record.get("entities", [])]}
+    ner = []
+    for e in record.get("entities", []):
+        if e["start"] not in first or e["end"] not in last:
+            raise ValueError(f"{record['id']}: entity {e['start']}-{e['end']} "
+                             f"({record['text'][e['start']:e['end']]!r}) does not fall on "
+                             "GLiNER word boundaries")
+        ner.append([first[e["start"]], last[e["end"]], e["label"]])
+    return {"tokenized_text": [record["text"][s:e] for s, e in spans], "ner": ner}
 
 
 def main() -> None:
@@ -51,13 +56,15 @@ def main() -> None:
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--steps", type=int, default=1300)
     parser.add_argument("--batch-size", type=int, default=8)
+    parser.add_argument("--max-width", type=int, default=12,
+                        help="the widest span scored, in GLiNER words (a URL can be 20)")
     parser.add_argument("--lr", type=float, default=1e-4, help="the encoder's learning rate")
     parser.add_argument("--others-lr", type=float, default=1e-3,
                         help="the learning rate of the span and prompt layers (new here)")
     args = parser.parse_args()
     train = [example(r) for r in records(args.train)]
     labels = sorted({label for ex in train for _, _, label in ex["ner"]})
-    model = GLiNER.from_config(GLiNERConfig(model_name=args.encoder, max_width=12,
+    model = GLiNER.from_config(GLiNERConfig(model_name=args.encoder, max_width=args.max_width,
                                             span_mode="markerV0", max_len=384))
     training = model.create_training_args(
         output_dir=str(args.work), learning_rate=args.lr, others_lr=args.others_lr,
@@ -78,6 +85,7 @@ def main() -> None:
             out.write(json.dumps({"id": record["id"], "text": record["text"],
                                   "entities": ents}) + "\n")
     print(json.dumps({"train_seconds": round(train_seconds), "steps": args.steps,
+                      "max_width": args.max_width,
                       "lr": args.lr, "others_lr": args.others_lr,
                       "sentences_per_s": round(len(dev) / seconds, 1)}))
 
