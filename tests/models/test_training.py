@@ -42,13 +42,14 @@ def _epochs(log):
 
 
 def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(tmp_path, encoder):
+    # with a weight average, which the checkpoint must carry too
     whole = tmp_path / "whole"
     whole.mkdir()
-    assert _train(write_recipe(whole, encoder, epochs=6)).wait() == 0
+    assert _train(write_recipe(whole, encoder, epochs=6, ema=0.9)).wait() == 0
 
     cut = tmp_path / "cut"
     cut.mkdir()
-    recipe = write_recipe(cut, encoder, epochs=6)
+    recipe = write_recipe(cut, encoder, epochs=6, ema=0.9)
     log = cut / "model" / "log.jsonl"
     run = _train(recipe)
     deadline = time.time() + 120
@@ -85,3 +86,32 @@ def test_a_dev_set_carved_from_training_data_by_document_id(tmp_path, encoder):
         carve(docs, ids)
     with pytest.raises(RecipeError, match=r"data: .*give dev or dev_ids, not both"):
         load_recipe(write_recipe(tmp_path, encoder), {"data.dev_ids": str(ids)})
+
+
+def test_the_weight_average_follows_the_weights_and_swaps_back():
+    import torch
+
+    from assay.training.trainer import WeightAverage
+
+    module = torch.nn.Linear(2, 1)
+    module.bias.requires_grad_(False)
+    average = WeightAverage(module, decay=0.5)
+    assert set(average.shadow) == {"weight"}
+    start = module.weight.detach().clone()
+    with torch.no_grad():
+        module.weight.fill_(1.0)
+    average.update()  # the first steps decay by 1/10 only: mostly the new weights
+    expected = 0.1 * start + 0.9
+    assert torch.allclose(average.shadow["weight"], expected)
+    for _ in range(30):
+        average.update()
+    assert torch.allclose(average.shadow["weight"], torch.ones(1, 2), atol=1e-6)
+    with torch.no_grad():
+        module.weight.fill_(3.0)
+    average.swap()
+    assert torch.allclose(module.weight, torch.ones(1, 2), atol=1e-6)
+    average.swap()
+    assert torch.equal(module.weight, torch.full((1, 2), 3.0))
+    restored = WeightAverage(torch.nn.Linear(2, 1), decay=0.5)
+    restored.load_state_dict(average.state_dict())
+    assert restored.steps == 31

@@ -69,6 +69,8 @@ class TrainConfig(BaseModel):
     patience: int = Field(5, ge=1, description="epochs without a better dev metric before stopping")
     metric: str = Field("entities_strict.micro_f1", description="dev score to select on: "
                         "`score.field` of the protocol's JSON, e.g. total.macro_f1")
+    ema: float = Field(0.0, ge=0, lt=1, description="decay of an exponential moving average of "
+                       "the trained weights, which dev scoring and the saved model use; 0: off")
     seed: int = 13
     eval_batch_size: int = Field(64, ge=1)
     save_dtype: Literal["float32", "float16", "bfloat16"] = "float32"

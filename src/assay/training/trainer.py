@@ -73,6 +73,7 @@ class Trainer:
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: min(
             (step + 1) / max(1, warmup), max(0.0, (total - step) / max(1, total - warmup))))
         self.state = {"epoch": 0, "best": None, "best_epoch": None, "bad_epochs": 0}
+        self.average = WeightAverage(self.extractor.module, self.cfg.ema) if self.cfg.ema else None
 
     # -- checkpoints -------------------------------------------------------------------------
     def save_checkpoint(self) -> None:
@@ -82,6 +83,7 @@ class Trainer:
         torch.save({"module": self.extractor.module.state_dict(),
                     "optimizer": self.optimizer.state_dict(),
                     "scheduler": self.scheduler.state_dict(), "state": self.state,
+                    "average": self.average.state_dict() if self.average else None,
                     "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
                             "torch": torch.get_rng_state()}}, tmp)
         os.replace(tmp, folder / "state.pt")  # a kill while writing leaves the last one whole
@@ -93,6 +95,8 @@ class Trainer:
         self.optimizer.load_state_dict(saved["optimizer"])
         self.scheduler.load_state_dict(saved["scheduler"])
         self.state = saved["state"]
+        if self.average and saved.get("average"):
+            self.average.load_state_dict(saved["average"])
         random.setstate(saved["rng"]["python"])
         np.random.set_state(saved["rng"]["numpy"])
         torch.set_rng_state(saved["rng"]["torch"])
@@ -122,6 +126,8 @@ class Trainer:
                 self.say(f"stopped early: {self.cfg.patience} epochs without a better dev score")
                 break
             record = self.train_epoch(epoch)
+            if self.average:
+                self.average.swap()  # score and save the averaged weights
             scores = self.evaluate() if self.dev_docs else {}
             record["dev"] = {k: {f: v[f] for f in ("micro_f1", "macro_f1")}
                              for k, v in scores.items()}
@@ -132,6 +138,8 @@ class Trainer:
                 self.save_best(scores, record)
             else:
                 self.state["bad_epochs"] += 1
+            if self.average:
+                self.average.swap()  # training goes on from the raw weights
             record.update(metric=self.cfg.metric, value=value, best=self.state["best"])
             with open(self.output / "log.jsonl", "a", encoding="utf-8") as log:
                 log.write(json.dumps(record) + "\n")
@@ -157,6 +165,8 @@ class Trainer:
                 self.optimizer.step()
                 self.scheduler.step()
                 self.optimizer.zero_grad(set_to_none=True)
+                if self.average:
+                    self.average.update()
                 for name, value in losses.items():
                     sums[name] = sums.get(name, 0.0) + float(value.detach())
                 steps += 1
@@ -239,3 +249,38 @@ def carve(docs: list[Document], ids_file: Path) -> tuple[list[Document], list[Do
         raise RecipeError(f"data.dev_ids: {ids_file} lists {len(missing)} ids that the training "
                           f"data lacks, e.g. {sorted(missing)[:3]}")
     return [d for d in docs if d.id not in ids], [d for d in docs if d.id in ids]
+
+
+class WeightAverage:
+    """An exponential moving average of a module's trained weights. Its decay per step is
+    `decay`, less over the first steps, (1 + t) / (10 + t) at step t, so that the average does
+    not linger on the initial weights. `swap` exchanges the averaged and the raw weights in
+    place, so one module serves both."""
+
+    def __init__(self, module: torch.nn.Module, decay: float):
+        self.decay = decay
+        self.params = {n: p for n, p in module.named_parameters() if p.requires_grad}
+        self.shadow = {n: p.detach().clone() for n, p in self.params.items()}
+        self.steps = 0
+
+    @torch.no_grad()
+    def update(self) -> None:
+        self.steps += 1
+        decay = min(self.decay, self.steps / (9 + self.steps))
+        for name, p in self.params.items():
+            self.shadow[name].lerp_(p.detach(), 1.0 - decay)
+
+    @torch.no_grad()
+    def swap(self) -> None:
+        for name, p in self.params.items():
+            raw = p.detach().clone()
+            p.copy_(self.shadow[name])
+            self.shadow[name].copy_(raw)
+
+    def state_dict(self) -> dict:
+        return {"steps": self.steps, "shadow": dict(self.shadow)}
+
+    def load_state_dict(self, saved: dict) -> None:
+        self.steps = saved["steps"]
+        for name, tensor in saved["shadow"].items():
+            self.shadow[name].copy_(tensor)
