@@ -8,9 +8,9 @@ Run from the repository root, after `assay train configs/gutbrain-span.toml`:
 
 Every sentence goes to gliner as its units (assay's tokens, cut at entity boundaries in
 training) joined by single spaces, which gliner's own word splitter splits back into the same
-units; its predictions are mapped back to the original character offsets. The steps gliner trains for are those the span model
-took: its epochs run times its batches per epoch. Writes bench/results/gutbrainie_peers.md
-and .json.
+units; its predictions are mapped back to the original character offsets. The steps gliner
+trains for are those the span model took: its epochs run times its batches per epoch. Writes
+bench/results/gutbrainie_peers.md and .json.
 """
 from __future__ import annotations
 

@@ -26,15 +26,16 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """The words GLiNER's own splitter makes of `text`: the ones `predict_entities` scores spans
-    over. Training on any other words (whitespace tokens, say) teaches spans that prediction
-    never offers: "13.1" is one whitespace token but three GLiNER words."""
-    return [(start, end) for _, start, end in WordsSplitter("whitespace")(text)]
+def token_spans(text: str, splitter: WordsSplitter) -> list[tuple[int, int]]:
+    """The words `splitter` (the model config's, which `predict_entities` uses) makes of `text`:
+    the ones prediction scores spans over. Training on any other words (whitespace tokens, say)
+    teaches spans that prediction never offers: "13.1" is one whitespace token but three GLiNER
+    words."""
+    return [(start, end) for _, start, end in splitter(text)]
 
 
-def example(record: dict) -> dict:
-    spans = token_spans(record["text"])
+def example(record: dict, splitter: WordsSplitter) -> dict:
+    spans = token_spans(record["text"], splitter)
     first = {s: i for i, (s, _) in enumerate(spans)}
     last = {e: i for i, (_, e) in enumerate(spans)}
     ner = []
@@ -62,10 +63,12 @@ def main() -> None:
     parser.add_argument("--others-lr", type=float, default=1e-3,
                         help="the learning rate of the span and prompt layers (new here)")
     args = parser.parse_args()
-    train = [example(r) for r in records(args.train)]
+    config = GLiNERConfig(model_name=args.encoder, max_width=args.max_width,
+                          span_mode="markerV0", max_len=384)
+    splitter = WordsSplitter(config.words_splitter_type)
+    train = [example(r, splitter) for r in records(args.train)]
     labels = sorted({label for ex in train for _, _, label in ex["ner"]})
-    model = GLiNER.from_config(GLiNERConfig(model_name=args.encoder, max_width=args.max_width,
-                                            span_mode="markerV0", max_len=384))
+    model = GLiNER.from_config(config)
     training = model.create_training_args(
         output_dir=str(args.work), learning_rate=args.lr, others_lr=args.others_lr,
         per_device_train_batch_size=args.batch_size, max_steps=args.steps,
