@@ -35,24 +35,30 @@ def main() -> None:
                      ["joint", "disjoint", "joint-lstm-crf", "joint-lstm-crf-p10",
                       "joint-lstm-crf-ema"],
                      "Protocol `somd`; selection on `total.macro_f1`; recipe "
-                     "`configs/somd-joint.toml`, disjoint with `--set model.training=disjoint` "
-                     "(an encoder each for NER and RE, no gradient shared). `joint-lstm-crf`: "
-                     "joint, with a BiLSTM (128 per direction) over the unit vectors and a CRF "
-                     "over the tags (the shipped model's heads). The recipe's early stopping "
-                     "(patience 5 on a macro F1 over 14 entity and 8 relation types, which jumps "
-                     "by several points between epochs) ended two of its seeds at epochs 9 and "
-                     "10, while their entity F1 was still rising: see the selections against the "
-                     "peers below. `joint-lstm-crf-p10`: the same with patience 10 "
-                     "(`--set train.patience=10`). `joint-lstm-crf-ema`: the same again, its "
-                     "dev scores and saved model from a moving average of the weights "
-                     "(`--set train.ema=0.995`, about 1.5 epochs' horizon): its entity F1 "
-                     "moves less from epoch to epoch, but it selects no better, and seed 14 "
-                     "stopped at epoch 14 with its best total macro F1 at epoch 4 (its seeds "
-                     "ran one thread each beside another training: s/epoch not comparable).")
+                     "`configs/somd-joint.toml` (its commands below give the settings that "
+                     "differ from it). `joint` and `disjoint`: the paper's system, a token "
+                     "classifier with cross-entropy over IOB2 tags, patience 5; disjoint with "
+                     "`--set model.training=disjoint` (an encoder each for NER and RE, no "
+                     "gradient shared). `joint-lstm-crf`: joint, with a BiLSTM (128 per "
+                     "direction) over the unit vectors and a CRF over the tags (the shipped "
+                     "model's heads). Its early stopping (patience 5 on a macro F1 over 14 entity "
+                     "and 8 relation types, which jumps by several points between epochs) ended "
+                     "two of its seeds at epochs 9 and 10, while their entity F1 was still "
+                     "rising: see the selections against the peers below. `joint-lstm-crf-p10`: "
+                     "the same with patience 10, the recipe as it stands. `joint-lstm-crf-ema`: "
+                     "the same again, its dev scores and saved model from a moving average of "
+                     "the weights (`--set train.ema=0.995`, about 1.5 epochs' horizon): its "
+                     "entity F1 moves less from epoch to epoch, but it selects no better, and "
+                     "seed 14 stopped at epoch 14 with its best total macro F1 at epoch 4 (its "
+                     "seeds ran one thread each beside another training: s/epoch not "
+                     "comparable). The runs trained before the recipe took the BiLSTM, the CRF "
+                     "and patience 10 say so in their summaries' notes.")
     lines += section("SOMD 2025 dev: variants (one seed)",
                      ["joint-nochar", "joint-fullft", "joint-richpair", "joint-crf",
                       "joint-lstm", "joint-spans", "software-lora", "software-lstm-crf",
                       "software-ema"],
+                     "Each `joint-*` run changes one thing (two for `joint-spans`) in `joint` "
+                     "(the paper's head, patience 5), seed 13. "
                      "`joint-nochar`: no character CNN. `joint-fullft`: the word embeddings "
                      "fine-tuned too (then the model cannot be shipped as only what it tuned: "
                      "45 MB in half precision). `joint-richpair`: mean-pooled entities with a "
@@ -87,19 +93,33 @@ def main() -> None:
 
 
 # the assay runs set against the peers: (run name, what it is)
-AGAINST_PEERS = [("joint", "the paper's BIO head (`configs/somd-joint.toml`)"),
-                 ("joint-lstm-crf", "with a BiLSTM and a CRF (`--set model.context_dim=128 "
-                  "--set model.ner_loss=crf`)"),
-                 ("joint-lstm-crf-p10", "the same with patience 10"),
+AGAINST_PEERS = [("joint", "the paper's BIO head, patience 5"),
+                 ("joint-lstm-crf", "with a BiLSTM and a CRF, patience 5"),
+                 ("joint-lstm-crf-p10", "the same with patience 10 (`configs/somd-joint.toml`)"),
                  ("joint-lstm-crf-ema", "the same with a moving average of the weights "
                   "(`--set train.ema=0.995`)")]
 
 
+def peer_groups() -> dict[str, list[dict]]:
+    """The peer runs by peer (`name`), one per seed."""
+    groups: dict[str, list[dict]] = {}
+    for path in sorted(RUNS.glob("peer-*.json")):
+        run = json.loads(path.read_text())
+        groups.setdefault(run["name"], []).append(run)
+    return groups
+
+
+def mean_std(values: list[float]) -> tuple[float, float]:
+    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
 def peer_section() -> list[str]:
-    peers = [json.loads(p.read_text()) for p in sorted(RUNS.glob("peer-*.json"))]
+    peers = peer_groups()
     ours = [(name, text, rs) for name, text in AGAINST_PEERS if (rs := named_runs(name))]
     if not peers or not ours:
         return []
+    f1 = {name: mean_std([r["dev"]["entities"]["micro_f1"] for r in rs])
+          for name, rs in peers.items()}
     lines = ["## SOMD 2025 dev entities against the peers", "",
              "Entity micro F1 under the `somd` protocol (IOB2, strict), mean over the seeds of "
              "each assay run above, at two selections: the recipe's (the epoch with the best "
@@ -107,29 +127,33 @@ def peer_section() -> list[str]:
              "the best dev entity F1 among the epochs the same runs trained, read from their "
              "per-epoch logs; a run trained with `--set train.metric=entities.micro_f1` "
              "goes through the same epochs, but its early stopping may let it train longer). "
-             "Each peer is one run "
-             "with the settings in its script (`bench/peers/`); spaCy selects its best step on "
-             "dev entity F1 itself. Extraction speeds: the peer's own prediction loop over the "
-             "114 dev sentences, one pass; the like-for-like speed table is in the last "
-             "section.", "",
-             "| peer | entity micro F1 | training | extraction |", "|---|---|---|---|"]
-    for p in peers:
-        lines.append(f"| {p['name']} | {p['dev']['entities']['micro_f1']:.4f} | "
-                     f"{p['train_seconds']} s | {p['sentences_per_s']} sentences/s |")
+             "Each peer runs with the settings in its script (`bench/peers/`), over the seeds "
+             "listed; spaCy selects its best step on dev entity F1 itself, gliner trains a "
+             "fixed number of steps. `peer-gliner` reads text as the words of gliner's own "
+             "splitter, `peer-gliner-whitespace` as SOMD's tokens. Training seconds and "
+             "extraction speeds (the peer's own prediction loop over the 114 dev sentences, "
+             "one pass) are per run; the like-for-like speed table is in the last section.", "",
+             "| peer | seeds | entity micro F1 | training | extraction |", "|---|---|---|---|---|"]
+    for name, rs in peers.items():
+        mean, std = f1[name]
+        lines.append(f"| {name} | {', '.join(str(r.get('seed', 0)) for r in rs)} | "
+                     f"{mean:.4f} ± {std:.4f} | "
+                     f"{', '.join(str(r['train_seconds']) for r in rs)} s | "
+                     f"{', '.join(str(r['sentences_per_s']) for r in rs)} sentences/s |")
     lines += ["", "| assay run | seeds | selected on | entity micro F1 | "
-              + " | ".join(f"assay / {p['name']}" for p in peers) + " |",
+              + " | ".join(f"assay / {name}" for name in peers) + " |",
               "|---" * (4 + len(peers)) + "|"]
     for name, text, rs in ours:
         for selection, values in [
                 ("total macro F1", [r["dev"]["entities"]["micro_f1"] for r in rs]),
                 ("entity micro F1", [r["best_by_score"]["entities"]["micro_f1"] for r in rs])]:
-            mean = statistics.mean(values)
-            std = statistics.stdev(values) if len(values) > 1 else 0.0
-            ratios = " | ".join(f"{mean / p['dev']['entities']['micro_f1']:.3f}" for p in peers)
+            mean, std = mean_std(values)
+            ratios = " | ".join(f"{mean / f1[p][0]:.3f}" for p in peers)
             lines.append(f"| {name}: {text} | {', '.join(str(r['seed']) for r in rs)} | "
                          f"{selection} | {mean:.4f} ± {std:.4f} | {ratios} |")
-    lines += ["", *[f"- `{p['command']}` ({p['date']})"
-                    + (f": {p['note']}" if p.get("note") else "") for p in peers], ""]
+    lines += ["", *[f"- `{r['command']}` ({r['date']})" + (f": {r['note']}" if r.get("note")
+                                                         else "")
+                    for rs in peers.values() for r in rs], ""]
     return lines
 
 

@@ -3,18 +3,25 @@ CNN NER and the `gliner` library on the same MiniLM encoder. Each peer runs in i
 environment (see bench/peers/*.py for how to make them); its predictions are scored here with
 assay's SOMD protocol, and the result goes to bench/results/runs/peer-<name>.json.
 
-Run: .venv/bin/python bench/somd_peers.py [spacy] [gliner]
+Run: .venv/bin/python bench/somd_peers.py [spacy] [gliner] [gliner-whitespace] [--seed N]
+
+Without --seed each peer trains with its own default seed (spaCy 0, gliner's trainer 42) and
+writes peer-<name>.json; with one, peer-<name>-s<N>.json.
+
+`gliner` splits text into words with its own splitter (at training as at prediction), so spans
+of up to 24 of its words are scored (a URL is many); `gliner-whitespace` takes SOMD's own
+tokens as its words, on which every entity starts and ends (12 at most).
 
 Recorded commands write `$MINILM` for the packaged encoder's folder
 (`assay.models.encoders.resolve_backbone("minilm")`).
 """
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -32,24 +39,32 @@ def jsonl(split: str) -> Path:
     return path
 
 
-def peer_command(name: str, train: Path, dev: Path, out: Path) -> list[str]:
-    python = str(WORK / name / "bin" / "python")
+def peer_command(name: str, train: Path, dev: Path, out: Path,
+                 seed: int | None) -> list[str]:
+    python = str(WORK / name.split("-")[0] / "bin" / "python")
+    seeded = ["--seed", str(seed)] if seed is not None else []
     if name == "spacy":
         return [python, "bench/peers/spacy_ner.py", str(train), str(dev), str(out),
-                "--work", str(WORK / "spacy-somd")]
+                "--work", str(WORK / "spacy-somd"), *seeded]
     return [python, "bench/peers/gliner_ner.py", str(train), str(dev), str(out),
-            "--encoder", resolve_backbone("minilm"), "--work", str(WORK / "gliner-somd"),
-            "--max-width", "24"]
+            "--encoder", resolve_backbone("minilm"), "--work", str(WORK / f"{name}-somd"),
+            *(["--words", "whitespace", "--max-width", "12"] if name == "gliner-whitespace"
+              else ["--max-width", "24"]), *seeded]
 
 
 def main() -> None:
-    names = sys.argv[1:] or ["spacy", "gliner"]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("names", nargs="*", default=["spacy", "gliner"],
+                        choices=["spacy", "gliner", "gliner-whitespace"])
+    parser.add_argument("--seed", type=int, help="the peer's training seed")
+    args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     train, dev = jsonl("train"), jsonl("dev")
     gold = list(formats.read(DATA / "dev", "somd"))
-    for name in names:
-        out = WORK / f"{name}-somd-dev.jsonl"
-        command = peer_command(name, train, dev, out)
+    suffix = f"-s{args.seed}" if args.seed is not None else ""
+    for name in args.names:
+        out = WORK / f"{name}-somd-dev{suffix}.jsonl"
+        command = peer_command(name, train, dev, out, args.seed)
         done = subprocess.run(command, check=True, capture_output=True, text=True)
         timing = json.loads(done.stdout.strip().splitlines()[-1])
         predicted = list(formats.read(out, "jsonl"))
@@ -63,7 +78,7 @@ def main() -> None:
                   "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU",
                   "date": date.today().isoformat()}
         RUNS.mkdir(parents=True, exist_ok=True)
-        (RUNS / f"peer-{name}.json").write_text(json.dumps(result, indent=2) + "\n")
+        (RUNS / f"peer-{name}{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
         print(json.dumps(result))
 
 

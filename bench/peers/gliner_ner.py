@@ -4,10 +4,13 @@ peer. Runs in its own environment (gliner pins transformers < 5.17; assay does n
     python3 -m venv build/peers/gliner
     build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29
     build/peers/gliner/bin/python bench/peers/gliner_ner.py TRAIN.jsonl DEV.jsonl OUT.jsonl \\
-        --encoder PATH/TO/all-MiniLM-L6-v2 --work build/peers/gliner-somd [--steps 1300]
+        --encoder PATH/TO/all-MiniLM-L6-v2 --work build/peers/gliner-somd [--steps 1300] \\
+        [--words gliner|whitespace]
 
-Sentences go in as the words of GLiNER's own splitter, at training as at prediction; every
-label of the training data is prompted.
+Sentences go in as the same words at training as at prediction: GLiNER's own splitter's
+(`--words gliner`, what `predict_entities` does with raw text), or the text's whitespace tokens
+(`--words whitespace`, for pre-tokenized shared-task text such as SOMD's, whose entities all
+start and end on them). Every label of the training data is prompted.
 Predictions (flat, threshold 0.5) are written as JSONL documents for `assay evaluate`.
 Prints the training time and the extraction speed (sentences/s).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from pathlib import Path
 
@@ -26,15 +30,21 @@ def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def token_spans(text: str, splitter: WordsSplitter) -> list[tuple[int, int]]:
-    """The words `splitter` (the model config's, which `predict_entities` uses) makes of `text`:
-    the ones prediction scores spans over. Training on any other words (whitespace tokens, say)
+def token_spans(text: str, splitter) -> list[tuple[int, int]]:
+    """The words `splitter` makes of `text`: the ones prediction scores spans over, as the
+    model's data processor is given the same splitter. Training on any other words (whitespace tokens, say)
     teaches spans that prediction never offers: "13.1" is one whitespace token but three GLiNER
     words."""
     return [(start, end) for _, start, end in splitter(text)]
 
 
-def example(record: dict, splitter: WordsSplitter) -> dict:
+def whitespace_words(text: str):
+    """The text's whitespace tokens as (word, start, end), the form GLiNER's splitters yield."""
+    for match in re.finditer(r"\S+", text):
+        yield match.group(), match.start(), match.end()
+
+
+def example(record: dict, splitter) -> dict:
     spans = token_spans(record["text"], splitter)
     first = {s: i for i, (s, _) in enumerate(spans)}
     last = {e: i for i, (_, e) in enumerate(spans)}
@@ -59,20 +69,25 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=8)
     parser.add_argument("--max-width", type=int, default=12,
                         help="the widest span scored, in GLiNER words (a URL can be 20)")
+    parser.add_argument("--words", choices=("gliner", "whitespace"), default="gliner",
+                        help="the words spans are made of, at training and at prediction")
+    parser.add_argument("--seed", type=int, default=42, help="the trainer's seed")
     parser.add_argument("--lr", type=float, default=1e-4, help="the encoder's learning rate")
     parser.add_argument("--others-lr", type=float, default=1e-3,
                         help="the learning rate of the span and prompt layers (new here)")
     args = parser.parse_args()
     config = GLiNERConfig(model_name=args.encoder, max_width=args.max_width,
                           span_mode="markerV0", max_len=384)
-    splitter = WordsSplitter(config.words_splitter_type)
+    splitter = (WordsSplitter(config.words_splitter_type) if args.words == "gliner"
+                else whitespace_words)
     train = [example(r, splitter) for r in records(args.train)]
     labels = sorted({label for ex in train for _, _, label in ex["ner"]})
     model = GLiNER.from_config(config)
+    model.data_processor.words_splitter = splitter  # what predict_entities splits text with
     training = model.create_training_args(
         output_dir=str(args.work), learning_rate=args.lr, others_lr=args.others_lr,
         per_device_train_batch_size=args.batch_size, max_steps=args.steps,
-        save_steps=10 ** 9, use_cpu=True, dataloader_num_workers=0)
+        save_steps=10 ** 9, seed=args.seed, use_cpu=True, dataloader_num_workers=0)
     start = time.perf_counter()
     model.train_model(train_dataset=train, eval_dataset=None, training_args=training)
     train_seconds = time.perf_counter() - start
@@ -87,8 +102,9 @@ def main() -> None:
                     for k, e in enumerate(entities, 1)]
             out.write(json.dumps({"id": record["id"], "text": record["text"],
                                   "entities": ents}) + "\n")
-    print(json.dumps({"train_seconds": round(train_seconds), "steps": args.steps,
-                      "max_width": args.max_width,
+    print(json.dumps({"seed": args.seed, "train_seconds": round(train_seconds),
+                      "steps": args.steps,
+                      "max_width": args.max_width, "words": args.words,
                       "lr": args.lr, "others_lr": args.others_lr,
                       "sentences_per_s": round(len(dev) / seconds, 1)}))
 

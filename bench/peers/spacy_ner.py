@@ -3,7 +3,7 @@ would otherwise train. Runs in its own environment (spaCy is not an assay depend
 
     python3 -m venv build/peers/spacy && build/peers/spacy/bin/pip install "spacy==3.8.*"
     build/peers/spacy/bin/python bench/peers/spacy_ner.py TRAIN.jsonl DEV.jsonl OUT.jsonl \\
-        --work build/peers/spacy-somd [--max-steps 3000]
+        --work build/peers/spacy-somd [--max-steps 3000] [--seed 0]
 
 Texts are given to spaCy as their whitespace tokens (SOMD's tokenization), the config is
 `spacy init config --pipeline ner --optimize accuracy` with no static vectors, selection is
@@ -44,6 +44,7 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--max-steps", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=0, help="spaCy's system.seed")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     blank = spacy.blank("en")
@@ -58,8 +59,8 @@ def main() -> None:
                     "--paths.dev", str(args.work / "dev.spacy"), "--paths.vectors", "null",
                     "--initialize.vectors", "null",
                     "--components.tok2vec.model.embed.include_static_vectors", "false",
-                    "--training.max_steps",
-                    str(args.max_steps)], check=True)
+                    "--training.max_steps", str(args.max_steps),
+                    "--system.seed", str(args.seed)], check=True)
     train_seconds = time.perf_counter() - start
     nlp = spacy.load(args.work / "model" / "model-best")
     dev = docs(args.dev, nlp)
@@ -73,7 +74,8 @@ def main() -> None:
                     for k, e in enumerate(doc.ents, 1)]
             out.write(json.dumps({"id": record["id"], "text": record["text"],
                                   "entities": ents}) + "\n")
-    print(json.dumps({"train_seconds": round(train_seconds), "predict_seconds": round(seconds, 2),
+    print(json.dumps({"seed": args.seed, "train_seconds": round(train_seconds),
+                      "predict_seconds": round(seconds, 2),
                       "sentences_per_s": round(len(dev) / seconds, 1)}))
 
 
