@@ -32,9 +32,9 @@ def records(path: Path) -> list[dict]:
 
 def token_spans(text: str, splitter) -> list[tuple[int, int]]:
     """The words `splitter` makes of `text`: the ones prediction scores spans over, as the
-    model's data processor is given the same splitter. Training on any other words (whitespace tokens, say)
-    teaches spans that prediction never offers: "13.1" is one whitespace token but three GLiNER
-    words."""
+    model's data processor is given the same splitter. Training on any other words teaches
+    spans that prediction never offers: "13.1" is one whitespace token but three words of
+    GLiNER's own splitter."""
     return [(start, end) for _, start, end in splitter(text)]
 
 
