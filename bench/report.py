@@ -33,7 +33,7 @@ def main() -> None:
              "recipe's metric; `epochs` is selected/run.", ""]
     lines += section("SOMD 2025 dev: joint against disjoint training",
                      ["joint", "disjoint", "joint-lstm-crf", "joint-lstm-crf-p10",
-                      "joint-lstm-crf-ema"],
+                      "disjoint-lstm-crf-p10", "joint-lstm-crf-ema"],
                      "Protocol `somd`; selection on `total.macro_f1`; recipe "
                      "`configs/somd-joint.toml` (its commands below give the settings that "
                      "differ from it). `joint` and `disjoint`: the paper's system, a token "
@@ -45,7 +45,9 @@ def main() -> None:
                      "and 8 relation types, which jumps by several points between epochs) ended "
                      "two of its seeds at epochs 9 and 10, while their entity F1 was still "
                      "rising: see the selections against the peers below. `joint-lstm-crf-p10`: "
-                     "the same with patience 10, the recipe as it stands. `joint-lstm-crf-ema`: "
+                     "the same with patience 10, the recipe as it stands, and "
+                     "`disjoint-lstm-crf-p10` its disjoint twin (its seeds ran one thread each "
+                     "beside another training: s/epoch not comparable). `joint-lstm-crf-ema`: "
                      "the same again, its dev scores and saved model from a moving average of "
                      "the weights (`--set train.ema=0.995`, about 1.5 epochs' horizon): its "
                      "entity F1 moves less from epoch to epoch, but it selects no better, and "
@@ -106,7 +108,7 @@ def peer_groups() -> dict[str, list[dict]]:
     for path in sorted(RUNS.glob("peer-*.json")):
         run = json.loads(path.read_text())
         groups.setdefault(run["name"], []).append(run)
-    return groups
+    return {name: sorted(rs, key=lambda r: r["seed"]) for name, rs in groups.items()}
 
 
 def mean_std(values: list[float]) -> tuple[float, float]:
