@@ -6,10 +6,9 @@ Run: .venv/bin/python bench/report.py
 from __future__ import annotations
 
 import json
-import statistics
 from pathlib import Path
 
-from train_runs import RUNS, named_runs, table
+from train_runs import RUNS, mean_std, named_runs, table
 
 OUT = Path("bench/results/joint.md")
 DOCRE = Path("bench/results/docre.md")
@@ -111,10 +110,6 @@ def peer_groups() -> dict[str, list[dict]]:
     return {name: sorted(rs, key=lambda r: r["seed"]) for name, rs in groups.items()}
 
 
-def mean_std(values: list[float]) -> tuple[float, float]:
-    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
-
-
 def peer_section() -> list[str]:
     peers = peer_groups()
     ours = [(name, text, rs) for name, text in AGAINST_PEERS if (rs := named_runs(name))]
@@ -138,7 +133,7 @@ def peer_section() -> list[str]:
              "| peer | seeds | entity micro F1 | training | extraction |", "|---|---|---|---|---|"]
     for name, rs in peers.items():
         mean, std = f1[name]
-        lines.append(f"| {name} | {', '.join(str(r.get('seed', 0)) for r in rs)} | "
+        lines.append(f"| {name} | {', '.join(str(r['seed']) for r in rs)} | "
                      f"{mean:.4f} ± {std:.4f} | "
                      f"{', '.join(str(r['train_seconds']) for r in rs)} s | "
                      f"{', '.join(str(r['sentences_per_s']) for r in rs)} sentences/s |")

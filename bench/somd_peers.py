@@ -39,6 +39,11 @@ def jsonl(split: str) -> Path:
     return path
 
 
+# each gliner peer's own arguments: the words it reads text as, and the widest span in them
+GLINER_PEERS = {"gliner": ["--max-width", "24"],
+                "gliner-whitespace": ["--words", "whitespace", "--max-width", "12"]}
+
+
 def peer_command(name: str, train: Path, dev: Path, out: Path,
                  seed: int | None) -> list[str]:
     python = str(WORK / name.split("-")[0] / "bin" / "python")
@@ -48,14 +53,13 @@ def peer_command(name: str, train: Path, dev: Path, out: Path,
                 "--work", str(WORK / "spacy-somd"), *seeded]
     return [python, "bench/peers/gliner_ner.py", str(train), str(dev), str(out),
             "--encoder", resolve_backbone("minilm"), "--work", str(WORK / f"{name}-somd"),
-            *(["--words", "whitespace", "--max-width", "12"] if name == "gliner-whitespace"
-              else ["--max-width", "24"]), *seeded]
+            *GLINER_PEERS[name], *seeded]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("names", nargs="*", default=["spacy", "gliner"],
-                        choices=["spacy", "gliner", "gliner-whitespace"])
+                        choices=["spacy", *GLINER_PEERS])
     parser.add_argument("--seed", type=int, help="the peer's training seed")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)

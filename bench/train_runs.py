@@ -71,6 +71,11 @@ def best_by_score(log: list[dict]) -> dict:
             for score in log[0]["dev"]}
 
 
+def mean_std(values: list[float]) -> tuple[float, float]:
+    """The mean and the sample standard deviation (0 for a single value)."""
+    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
 def table(names: list[str]) -> str:
     lines = []
     for name in names:
@@ -85,9 +90,8 @@ def table(names: list[str]) -> str:
         cells = []
         for s in scores:
             for f in ("micro_f1", "macro_f1"):
-                values = [r["dev"][s][f] for r in runs]
-                std = statistics.stdev(values) if len(values) > 1 else 0.0
-                cells.append(f"{statistics.mean(values):.4f} ± {std:.4f}")
+                mean, std = mean_std([r["dev"][s][f] for r in runs])
+                cells.append(f"{mean:.4f} ± {std:.4f}")
         lines.append(f"| {name} | {', '.join(str(r['seed']) for r in runs)} | "
                      + " | ".join(cells) + f" | {statistics.mean(r['seconds_per_epoch'] for r in runs):.0f}"
                      f" | {', '.join(str(r['best_epoch']) + '/' + str(r['epochs_run']) for r in runs)} |")
