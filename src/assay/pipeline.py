@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from assay.doc import Document
+from assay.models.contract import Extractor, Family
 
 ZOO = Path(__file__).parent / "zoo"
 #: a pipeline directory's list of steps: {"steps": ["ner", "re"]}, each a model directory in it
@@ -44,10 +45,27 @@ def resolve_model(name_or_path: str | Path) -> Path:
 class Pipeline:
     """Extractors run in turn over documents (span NER then docre, say)."""
 
-    def __init__(self, extractors: list):
+    def __init__(self, extractors: list[Extractor]):
         self.extractors = extractors
         self.schema = extractors[-1].schema
         self._ids = count(1)
+
+    @property
+    def families(self) -> list[Family]:
+        return [e.family for e in self.extractors]
+
+    @property
+    def finds_entities(self) -> bool:
+        """Whether some step finds entities (else they must come with the documents)."""
+        return any(f.finds_entities for f in self.families)
+
+    @property
+    def finds_relations(self) -> bool:
+        return any(f.finds_relations for f in self.families)
+
+    @property
+    def takes_labels(self) -> bool:
+        return any(f.takes_labels for f in self.families)
 
     def __call__(self, text: str | Document) -> Document:
         return next(self.pipe([text]))
@@ -75,7 +93,7 @@ def load(name_or_path: str | Path = "software", runtime: str = "torch",
     relations). `runtime="onnx"` runs the network through ONNX Runtime from the graphs that
     `assay export` put in the model directory. `labels` (label-prompted families such as
     `span`): the entity types to find, seen in training or not, with optional descriptions."""
-    from assay.models.registry import load_model
+    from assay.models.registry import families, load_model
 
     if runtime not in RUNTIMES:
         raise ValueError(f"unknown runtime {runtime!r}; known: {', '.join(RUNTIMES)}")
@@ -83,15 +101,15 @@ def load(name_or_path: str | Path = "software", runtime: str = "torch",
     extractors = [load_model(folder) for folder in folders]
     if runtime == "onnx":
         for extractor, folder in zip(extractors, folders):
-            if not hasattr(extractor, "use_onnx"):
-                raise ValueError(f"the {extractor.family} family has no ONNX runtime yet")
+            if not extractor.family.onnx:
+                raise ValueError(f"the {extractor.family.name} family has no ONNX runtime yet")
             extractor.use_onnx(folder)
     if labels is not None:
-        prompted = [e for e in extractors if hasattr(e, "use_labels")]
+        prompted = [e for e in extractors if e.family.takes_labels]
         if not prompted:
-            raise ValueError(f"the {extractors[0].family} family finds the types it was "
+            raise ValueError(f"the {extractors[0].family.name} family finds the types it was "
                              "trained on only; labels can be given to label-prompted families "
-                             "(span)")
+                             f"({', '.join(n for n, f in families().items() if f.takes_labels)})")
         for extractor in prompted:
             extractor.use_labels(labels, descriptions)
     return Pipeline(extractors)

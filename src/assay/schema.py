@@ -4,9 +4,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from assay.doc import Document
+from assay.doc import Document, entity_where, relation_where
+from assay.errors import InvalidDocument
 
 
 @dataclass
@@ -21,13 +22,28 @@ class Schema:
     relation_labels: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)
 
-    def check_relation(self, label: str, head: str | None, tail: str | None,
-                       fail: Callable[[str], None], where: str) -> None:
-        if label not in self.relation_labels:
-            fail(f"{where}: relation label not in the schema {sorted(self.relation_labels)}")
-        pairs = self.relation_labels[label]
-        if pairs and (head, tail) not in pairs:
-            fail(f"{where}: ({head}, {tail}) is not an allowed argument pair for {label}")
+    def validate(self, doc: Document) -> Document:
+        """Check the document's invariants (`Document.validate`) and that its entity labels,
+        relation labels and relation argument pairs are this schema's; raise InvalidDocument
+        naming the document and the item."""
+        doc.validate()
+
+        def fail(what: str) -> None:
+            raise InvalidDocument(f"document {doc.id!r}: {what}")
+
+        for i, e in enumerate(doc.entities):
+            if e.label not in self.entity_labels:
+                fail(f"{entity_where(i, e)}: label not in the schema {sorted(self.entity_labels)}")
+        labels = {e.id: e.label for e in doc.entities} | {g.id: g.label for g in doc.groups}
+        for i, r in enumerate(doc.relations):
+            if r.label not in self.relation_labels:
+                fail(f"{relation_where(i, r)}: relation label not in the schema "
+                     f"{sorted(self.relation_labels)}")
+            pairs, pair = self.relation_labels[r.label], (labels[r.head], labels[r.tail])
+            if pairs and pair not in pairs:
+                fail(f"{relation_where(i, r)}: ({pair[0]}, {pair[1]}) is not an allowed argument "
+                     f"pair for {r.label}")
+        return doc
 
     @classmethod
     def from_documents(cls, docs: Iterable[Document]) -> "Schema":

@@ -1,10 +1,11 @@
 """How fast a model extracts, next to the ceiling its encoder sets: `assay bench speed`.
 
 End to end is everything `nlp.pipe` does (sentence splitting, windows, tokenisation, the
-network, decoding, relations). The ceiling is the bare encoder's forward pass over the very
-same batches, timed alone: no extractor on that encoder can be faster. Documents are streamed
-(`cycled` makes any number from a corpus without holding them), so peak memory shows whether
-memory grows with the input.
+network, decoding, relations), for any family or pipeline of families. The ceiling is the bare
+encoders' forward pass over the very inputs they read (each step's `encoder_batches`), timed
+alone: no extractor on those encoders can be faster. Documents are streamed (`cycled` makes any
+number from a corpus without holding them), so peak memory shows whether memory grows with the
+input.
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from typing import Callable, Iterable, Iterator
 import torch
 
 from assay.doc import Document
-from assay.models.base import CHUNK, default_batch_size, inference
+from assay.models.base import CHUNK, TorchExtractor, default_batch_size, inference
 from assay.models.windows import make_windows
 
 WARM_UP = 256  # documents run once, untimed, before the timed runs
+WHOLE_SENTENCE = 1 << 30  # a window length no sentence reaches: one window a sentence
 
 
 def cycled(docs: list[Document], n: int | None) -> Callable[[], Iterator[Document]]:
@@ -46,13 +48,16 @@ def _median_seconds(work: Callable[[int | None], float], runs: int) -> float:
 
 def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None = None,
             runs: int = 3) -> dict:
-    """Sentences/s and tokens/s end to end and for the bare encoder (median of `runs`, after
-    a warm-up on the first documents), and the process's peak memory. `docs()` gives the
-    documents anew each run."""
-    extractor = nlp.extractors[0]
-    device = extractor.device
+    """Sentences/s and tokens/s end to end and for the bare encoders of the pipeline's
+    steps (median of `runs`, after a warm-up on the first documents), and the process's peak
+    memory. Tokens are the sub-word pieces of the text as the first step's tokenizer cuts it.
+    `docs()` gives the documents anew each run."""
+    steps = [e for e in nlp.extractors if isinstance(e, TorchExtractor)]
+    if not steps:
+        raise ValueError("assay bench speed times PyTorch models; this pipeline has none")
+    first = steps[0]
+    device = first.device
     batch_size = batch_size or default_batch_size(device)
-    encoders = extractor.module.encoders()
     counts = {"sentences": 0, "tokens": 0}
 
     def end_to_end(limit: int | None) -> float:
@@ -65,18 +70,21 @@ def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None 
         seconds, sentences, tokens = 0.0, 0, 0
         stream = islice(docs(), limit)
         while chunk := list(islice(stream, CHUNK * batch_size)):  # as nlp.pipe reads them
-            windows = make_windows(chunk, extractor.tokenizer, extractor.window_length)
-            sentences += len(windows)
-            tokens += sum(len(w) for w in windows)
-            for batch in extractor.batches(windows, batch_size):
-                _synchronise(device)
-                start = time.perf_counter()
-                with inference(device):
-                    for encoder in encoders:
-                        encoder(input_ids=batch["input_ids"],
-                                attention_mask=batch["attention_mask"])
-                _synchronise(device)
-                seconds += time.perf_counter() - start
+            whole = make_windows(chunk, first.tokenizer, WHOLE_SENTENCE)
+            sentences += len(whole)
+            tokens += sum(len(w) for w in whole)
+            given = chunk
+            for k, step in enumerate(nlp.extractors):
+                for batch in step.encoder_batches(given, batch_size) if step in steps else ():
+                    _synchronise(device)
+                    start = time.perf_counter()
+                    with inference(device):
+                        for encoder in step.module.encoders():
+                            encoder(**batch)
+                    _synchronise(device)
+                    seconds += time.perf_counter() - start
+                if k + 1 < len(nlp.extractors):  # the next step reads what this one found
+                    given = list(step.predict(given, batch_size))
         counts.update(sentences=sentences, tokens=tokens)
         return seconds
 

@@ -14,7 +14,7 @@ def invoke(*args):
 
 
 def test_every_verb_has_help_with_an_example():
-    for verb in ("convert", "stats", "evaluate"):
+    for verb in ("convert", "stats", "evaluate", "package"):
         result = invoke(verb, "--help")
         assert result.exit_code == 0 and "Example: assay" in result.output
 

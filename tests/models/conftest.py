@@ -1,5 +1,6 @@
-"""A tiny encoder (random weights, MiniLM's vocabulary) and tiny joint and span models trained
-on the shipped sample until they know it by heart: fast enough for every test run."""
+"""A tiny encoder (random weights, MiniLM's vocabulary) and each family's tiny models
+(`tiny.py`) trained on the shipped sample until they know it by heart: fast enough for every
+test run."""
 import json
 from pathlib import Path
 
@@ -24,42 +25,24 @@ def tiny_encoder(folder: Path) -> Path:
     return folder
 
 
-JOINT = {"family": "joint", "max_length": 64, "dropout": 0.0, "char_dim": 8}
-# LoRA adapters on the tiny encoder, which is otherwise frozen (what the shipped models do)
-JOINT_LORA = {**JOINT, "lora_rank": 8, "lora_alpha": 16}
-# a CRF over the tags instead of token-level cross-entropy, a BiLSTM over the unit vectors
-JOINT_CRF = {**JOINT, "ner_loss": "crf", "context_dim": 8}
-# a span head instead of IOB2 tags: spans of up to 8 units classified
-JOINT_SPANS = {**JOINT, "ner_loss": "spans", "max_width": 8}
-# a tiny random encoder is slow to learn to read the words after each <ENT> marker: "marker_words"
-SPAN = {"family": "span", "max_length": 128, "dropout": 0.0, "max_width": 20, "hidden": 32,
-        "type_repr": "marker_words"}
+from tests.models.tiny import TINY, Tiny  # noqa: E402  (each family's tiny configs)
 
 
-# relations between the sample's given entities, each mention an entity of its own
-DOCRE = {"family": "docre", "max_length": 64, "dropout": 0.0, "grouping": "mention",
-         "emb_size": 32, "block_size": 8}
-# the protocol and the dev score selected on, by family
-SCORED = {"joint": ("somd", "total.micro_f1"), "span": ("strict", "entities_strict.micro_f1"),
-          "docre": ("strict", "relations_strict.micro_f1")}
-
-
-def write_recipe(folder: Path, encoder: Path, epochs: int = 60, model: dict | None = None,
-                 **train) -> Path:
-    """A recipe training a tiny model (joint unless `model` says otherwise) on the sample;
-    `train` replaces [train] keys."""
-    model = {**(model or JOINT), "encoder": str(encoder)}
-    protocol, metric = SCORED[model["family"]]
-    settings = {"output": str(folder / "model"), "epochs": epochs, "batch_size": 2,
-                "lr_encoder": 3e-3, "lr_head": 1e-2, "warmup": 0.05, "patience": epochs,
-                "metric": metric, "seed": 1, **train}
+def write_recipe(folder: Path, encoder: Path, tiny: Tiny | None = None, **train) -> Path:
+    """A recipe training a tiny model (the plain joint one unless `tiny` says otherwise) on
+    the sample; `train` replaces [train] keys."""
+    tiny = tiny or TINY["joint"]["plain"]
+    model = {**tiny.model, "encoder": str(encoder)}
+    settings = {"output": str(folder / "model"), "epochs": tiny.epochs,
+                "batch_size": tiny.batch_size, "lr_encoder": 3e-3, "lr_head": 1e-2,
+                "warmup": 0.05, "patience": tiny.epochs, "metric": tiny.metric, "seed": 1, **train}
     recipe = folder / "recipe.toml"
     recipe.write_text(f"""
 [data]
 format = "jsonl"
 train = "{SAMPLE}"
 dev = "{SAMPLE}"
-protocol = "{protocol}"
+protocol = "{tiny.protocol}"
 
 [model]
 """ + "".join(f"{k} = {json.dumps(v)}\n" for k, v in model.items()) + """
@@ -74,62 +57,54 @@ def encoder(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def trained(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny joint model that has overfit the sample."""
+def tiny_model(tmp_path_factory, encoder):
+    """`tiny_model(family, variant)`: the directory of that tiny model, trained on the sample
+    until it knows it by heart (once a session)."""
     from assay.training import load_recipe, train
 
-    folder = tmp_path_factory.mktemp("joint")
-    train(load_recipe(write_recipe(folder, encoder)), quiet=True)
-    return folder / "model"
+    made: dict[tuple[str, str], Path] = {}
+
+    def get(family: str, variant: str = "plain") -> Path:
+        if (family, variant) not in made:
+            folder = tmp_path_factory.mktemp(f"{family}-{variant}")
+            train(load_recipe(write_recipe(folder, encoder, TINY[family][variant])), quiet=True)
+            made[family, variant] = folder / "model"
+        return made[family, variant]
+
+    return get
 
 
 @pytest.fixture(scope="session")
-def trained_lora(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny joint model with LoRA adapters that has overfit the sample."""
-    from assay.training import load_recipe, train
-
-    folder = tmp_path_factory.mktemp("lora")
-    train(load_recipe(write_recipe(folder, encoder, model=JOINT_LORA)), quiet=True)
-    return folder / "model"
+def trained(tiny_model) -> Path:
+    """A tiny joint model that has overfit the sample."""
+    return tiny_model("joint")
 
 
 @pytest.fixture(scope="session")
-def trained_crf(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny joint model with a BiLSTM and a CRF tagger that has overfit
-    the sample."""
-    from assay.training import load_recipe, train
-
-    folder = tmp_path_factory.mktemp("crf")
-    train(load_recipe(write_recipe(folder, encoder, model=JOINT_CRF)), quiet=True)
-    return folder / "model"
+def trained_lora(tiny_model) -> Path:
+    """A tiny joint model with LoRA adapters on a frozen encoder."""
+    return tiny_model("joint", "lora")
 
 
 @pytest.fixture(scope="session")
-def trained_span_head(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny joint model with a span head that has overfit the sample."""
-    from assay.training import load_recipe, train
-
-    folder = tmp_path_factory.mktemp("span_head")
-    train(load_recipe(write_recipe(folder, encoder, model=JOINT_SPANS)), quiet=True)
-    return folder / "model"
+def trained_crf(tiny_model) -> Path:
+    """A tiny joint model with a BiLSTM and a CRF tagger."""
+    return tiny_model("joint", "crf")
 
 
 @pytest.fixture(scope="session")
-def trained_span(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny span model that has overfit the sample's entities."""
-    from assay.training import load_recipe, train
-
-    folder = tmp_path_factory.mktemp("span")
-    train(load_recipe(write_recipe(folder, encoder, epochs=80, model=SPAN, batch_size=1)),
-          quiet=True)
-    return folder / "model"
+def trained_span_head(tiny_model) -> Path:
+    """A tiny joint model with a span head."""
+    return tiny_model("joint", "span_head")
 
 
 @pytest.fixture(scope="session")
-def trained_docre(tmp_path_factory, encoder) -> Path:
-    """The directory of a tiny docre model that has overfit the sample's relations."""
-    from assay.training import load_recipe, train
+def trained_span(tiny_model) -> Path:
+    """A tiny span model that has overfit the sample's entities."""
+    return tiny_model("span")
 
-    folder = tmp_path_factory.mktemp("docre")
-    train(load_recipe(write_recipe(folder, encoder, epochs=40, model=DOCRE)), quiet=True)
-    return folder / "model"
+
+@pytest.fixture(scope="session")
+def trained_docre(tiny_model) -> Path:
+    """A tiny docre model that has overfit the sample's relations."""
+    return tiny_model("docre")

@@ -1,56 +1,90 @@
-"""The contract every family keeps (joint and span): it learns, saves, loads, and handles any
-text."""
+"""The contract every registered family keeps, run over the registry: it learns, saves, loads,
+keeps what it is given and handles any text. A family joins by registering and adding its tiny
+configs to `tiny.py`; one that registers and adds none fails here."""
 import json
+from dataclasses import replace
 
 import pytest
 
 from assay import formats, load
 from assay.doc import Document
-from assay.models.registry import load_model
+from assay.models.registry import families, load_model
 from tests.models.conftest import SAMPLE
+from tests.models.tiny import TINY
+
+VARIANTS = [(name, variant) for name in sorted(families())
+            for variant in TINY.get(name, {"(none)": None})]
 
 
-@pytest.fixture(params=["trained", "trained_lora", "trained_crf", "trained_span_head",
-                        "trained_span"])
-def trained(request):
-    """Each family's tiny model (joint also with LoRA adapters, with a BiLSTM and a CRF, and
-    with a span head), overfit on the sample."""
-    return request.getfixturevalue(request.param)
+@pytest.fixture(params=VARIANTS, ids=[f"{n}-{v}" for n, v in VARIANTS])
+def trained(request, tiny_model):
+    """Each family's tiny models, overfit on the sample."""
+    name, variant = request.param
+    if name not in TINY:
+        pytest.fail(f"family {name!r} is registered but has no tiny config in "
+                    "tests/models/tiny.py: add one to join the contract suite")
+    request.node.tiny = TINY[name][variant]
+    return tiny_model(name, variant)
 
 
-def key(doc, relations: bool = True):
+def given(doc: Document, family) -> Document:
+    """What the family is given of a gold document: its text, and its entities when the family
+    relates entities it is given."""
+    return Document(doc.id, doc.text) if family.finds_entities else replace(doc, relations=[])
+
+
+def key(doc: Document, relations: bool = True) -> tuple[set, set]:
+    """The entity spans and (unless not `relations`) the related span pairs."""
     by_id = doc.entity_by_id()
     spans = {(e.start, e.end, e.label) for e in doc.entities}
     pairs = {(by_id[r.head].span, by_id[r.tail].span, r.label) for r in doc.relations}
     return spans, pairs if relations else set()
 
 
+def scores(doc: Document, family) -> list:
+    """The scores of what the family predicted."""
+    return [e.score for e in doc.entities if family.finds_entities] + \
+        [r.score for r in doc.relations if family.finds_relations]
+
+
 def test_overfits_the_sample_and_predicts_it_exactly(trained):
+    family = load_model(trained).family
     gold = list(formats.read(SAMPLE, "jsonl"))
-    relations = load_model(trained).family == "joint"  # span finds entities only
-    predicted = list(load(trained).pipe(gold))
-    assert [key(d) for d in predicted] == [key(d, relations) for d in gold]
+    predicted = list(load(trained).pipe(given(d, family) for d in gold))
+    assert [key(d, family.finds_relations) for d in predicted] == [key(d, family.finds_relations) for d in gold]
     assert sum(len(d.entities) for d in gold) > 0 and sum(len(d.relations) for d in gold) > 0
+    recipe = json.loads((trained / "recipe.json").read_text())
+    score, _, field = recipe["train"]["metric"].partition(".")
     dev = json.loads((trained / "metrics.json").read_text())["dev"]
-    assert dev["total" if relations else "entities_strict"]["micro_f1"] == 1.0
+    assert dev[score][field] == 1.0
 
 
 def test_save_then_load_gives_identical_predictions(trained, tmp_path):
-    texts = [d.text for d in formats.read(SAMPLE, "jsonl")] + ["Plain words with nothing."]
     model = load_model(trained)
-    before = [(key(d), [e.score for e in d.entities]) for d in load(trained).pipe(texts)]
+    docs = [given(d, model.family) for d in formats.read(SAMPLE, "jsonl")]
+    docs.append(Document("plain", "Plain words with nothing."))
+    before = [(key(d, model.family.finds_relations), scores(d, model.family)) for d in load(trained).pipe(docs)]
     model.save(tmp_path / "again")
-    after = [(key(d), [e.score for e in d.entities]) for d in load(tmp_path / "again").pipe(texts)]
+    after = [(key(d, model.family.finds_relations), scores(d, model.family)) for d in load(tmp_path / "again").pipe(docs)]
     assert before == after
 
 
 def test_prediction_keeps_document_fields_and_replaces_annotations(trained):
-    doc = next(formats.read(SAMPLE, "jsonl"))
+    family = load_model(trained).family
+    doc = given(max(formats.read(SAMPLE, "jsonl"), key=lambda d: len(d.relations)), family)
     doc.meta["source"] = "kept"
     predicted = load(trained)(doc)
     assert (predicted.id, predicted.text, predicted.meta) == (doc.id, doc.text, doc.meta)
-    assert all(e.score is not None and 0 < e.score <= 1 for e in predicted.entities)
-    assert [e.id for e in predicted.entities] == [f"T{k}" for k in range(1, len(predicted.entities) + 1)]
+    assert all(s is not None and 0 < s <= 1 for s in scores(predicted, family))
+    if family.finds_entities:
+        assert [e.id for e in predicted.entities] == \
+            [f"T{k}" for k in range(1, len(predicted.entities) + 1)]
+    else:
+        assert predicted.entities == doc.entities  # given, kept
+    if family.finds_relations:
+        assert predicted.relations and [r.id for r in predicted.relations] == \
+            [f"R{k}" for k in range(1, len(predicted.relations) + 1)]
+    predicted.validate()  # every relation refers to an entity of the document
 
 
 @pytest.mark.parametrize("text", ["", "   \n ", "Ça marche: naïve Σ-Modell für Straßen — 統計 ✓ 😀 ImageJ 1.53t"])
@@ -59,28 +93,38 @@ def test_empty_and_non_ascii_text(trained, text):
     assert doc.text == text
     for e in doc.entities:
         assert 0 <= e.start < e.end <= len(text) and text[e.start:e.end].strip() == text[e.start:e.end]
+    doc.validate()
+
+
+def shifted(prefix: str, doc: Document) -> Document:
+    """`doc` after `prefix`, its annotations moved along."""
+    n = len(prefix)
+    return replace(doc, id="long", text=prefix + doc.text,
+                   entities=[replace(e, start=e.start + n, end=e.end + n) for e in doc.entities])
+
+
+def found_after(prefix: str, trained) -> tuple[set, set]:
+    """What the model finds in the sample's last annotated document placed after `prefix`,
+    in the document's own offsets; and the gold."""
+    family = load_model(trained).family
+    sample = [d for d in formats.read(SAMPLE, "jsonl") if d.relations][-1]
+    doc = load(trained)(given(shifted(prefix, sample), family))
+    n = len(prefix)
+    moved = replace(doc, text=sample.text, entities=[
+        replace(e, start=e.start - n, end=e.end - n) for e in doc.entities if e.start >= n])
+    moved.relations = [r for r in doc.relations if {r.head, r.tail} <= {e.id for e in moved.entities}]
+    return key(moved, family.finds_relations), key(sample, family.finds_relations)
 
 
 def test_a_20000_character_text_is_read_to_its_end(trained):
-    sample = [d for d in formats.read(SAMPLE, "jsonl") if d.entities][-1]
-    filler = "No software was used for this survey. " * 530
-    text = filler + sample.text
-    assert len(text) > 20000
-    doc = load(trained)(text)
-    shift = len(filler)
-    found = {(e.start - shift, e.end - shift, e.label) for e in doc.entities if e.start >= shift}
-    assert found == {(e.start, e.end, e.label) for e in sample.entities}
+    found, gold = found_after("No software was used for this survey. " * 530, trained)
+    assert found == gold
 
 
-def test_a_sentence_longer_than_the_encoder_window_is_windowed_not_cut(trained):
-    sample = [d for d in formats.read(SAMPLE, "jsonl") if d.entities][-1]
-    words = " ".join(["data"] * 300)  # one 'sentence' of 300 units, past max_length = 64
-    doc = load(trained)(Document("long", words + " " + sample.text.rstrip(".")))
-    model = load_model(trained)
-    if model.family == "span" or model.config.ner_loss == "spans":
-        # the tiny span models, overfit on four short sentences, read spans out of their
-        # training context wrongly; what is checked here is that the sentence is read to its end
-        assert max(e.end for e in doc.entities) > len(words)
-        return
-    tail = {doc.text[e.start:e.end] for e in doc.entities if e.start > len(words)}
-    assert tail == {sample.text[e.start:e.end] for e in sample.entities}
+def test_a_sentence_longer_than_the_encoder_window_is_windowed_not_cut(trained, request):
+    words = " ".join(["data"] * 300) + " "  # one 'sentence' of 300 units, past max_length 64
+    found, gold = found_after(words, trained)
+    if request.node.tiny.exact_in_context:
+        assert found == gold
+    else:  # what is checked is that the sentence is read to its end: something is found there
+        assert found[0] if load_model(trained).family.finds_entities else found[1]

@@ -1,5 +1,5 @@
 """The `docre` family (ATLOP): marked inputs, entities from mentions, the adaptive-threshold
-loss, long documents, and the contract (it learns, saves, loads, and handles any text)."""
+loss, long documents (the contract it keeps with every family is in test_contract.py)."""
 import json
 from dataclasses import replace
 
@@ -8,6 +8,7 @@ import torch
 
 from assay import formats, load
 from assay.doc import Document, Entity, MentionGroup, Relation
+from assay.models.contract import EVERYTHING
 from assay.models.docre.extractor import adaptive_threshold_loss, entities_of
 from assay.models.registry import load_model
 from tests.models.conftest import SAMPLE
@@ -16,41 +17,6 @@ from tests.models.conftest import SAMPLE
 def relations(doc: Document) -> set:
     by_id = doc.entity_by_id()
     return {(by_id[r.head].span, by_id[r.tail].span, r.label) for r in doc.relations}
-
-
-def test_overfits_the_sample_and_predicts_its_relations_exactly(trained_docre):
-    gold = list(formats.read(SAMPLE, "jsonl"))
-    predicted = list(load(trained_docre).pipe(gold))
-    assert [relations(d) for d in predicted] == [relations(d) for d in gold]
-    assert [d.entities for d in predicted] == [d.entities for d in gold]  # given, kept
-    assert sum(len(d.relations) for d in gold) > 0
-    dev = json.loads((trained_docre / "metrics.json").read_text())["dev"]
-    assert dev["relations_strict"]["micro_f1"] == 1.0
-
-
-def test_save_then_load_gives_identical_predictions(trained_docre, tmp_path):
-    gold = list(formats.read(SAMPLE, "jsonl"))
-    before = [[(r.head, r.tail, r.label, r.score) for r in d.relations]
-              for d in load(trained_docre).pipe(gold)]
-    load_model(trained_docre).save(tmp_path / "again")
-    after = [[(r.head, r.tail, r.label, r.score) for r in d.relations]
-             for d in load(tmp_path / "again").pipe(gold)]
-    assert before == after
-
-
-@pytest.mark.parametrize("text", ["", "   \n "])
-def test_a_text_without_entities_has_no_relations(trained_docre, text):
-    doc = load(trained_docre)(text)
-    assert (doc.text, doc.entities, doc.relations) == (text, [], [])
-
-
-def test_non_ascii_text_keeps_its_entities_and_relates_only_them(trained_docre):
-    text = "Ça marche: naïve Σ-Modell für Straßen — 統計 ✓ 😀 ImageJ 1.53t"
-    entities = [Entity(text.index("ImageJ"), text.index("ImageJ") + 6, "Application", id="T1"),
-                Entity(text.index("1.53t"), len(text), "Version", id="T2")]
-    doc = load(trained_docre)(Document("x", text, entities))
-    assert doc.entities == entities
-    assert all({r.head, r.tail} <= {"T1", "T2"} and 0 < r.score <= 1 for r in doc.relations)
 
 
 def test_a_document_past_many_windows_is_read_whole(trained_docre):
@@ -65,7 +31,7 @@ def test_a_document_past_many_windows_is_read_whole(trained_docre):
         replace(e, id=e.id + "b", start=e.start + shift + len(sample.text) + 1,
                 end=e.end + shift + len(sample.text) + 1) for e in sample.entities])
     assert len(doc.text) > 20000
-    example = model.examples([doc])[0]
+    example = model.examples([doc], [EVERYTHING])[0]
     t = model.tokenizer
     special = (t.cls_token_id, t.sep_token_id, t.pad_token_id)
     with torch.inference_mode():
@@ -94,7 +60,7 @@ def test_markers_surround_every_mention_and_nested_ones_share_them(trained_docre
     outer = Entity(8, 20, "PlugIn", id="T1")        # "lme4 package"
     inner = Entity(8, 12, "PlugIn", id="T2")        # "lme4", same start
     version = Entity(29, 32, "Version", id="T3")
-    example = model.examples([Document("d", text, [outer, inner, version])])[0]
+    example = model.examples([Document("d", text, [outer, inner, version])], [EVERYTHING])[0]
     star = model.markers[0][0]
     assert [example.ids[r] for r in example.rows] == [star, star]
     assert example.entities == [[0], [0], [1]]  # outer and inner start at one marker

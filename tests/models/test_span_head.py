@@ -32,11 +32,13 @@ def test_spans_past_the_window_end_are_never_entities():
 
 def test_training_targets(trained_span_head):
     from assay import formats
+    from assay.models.contract import EVERYTHING
     from assay.models.registry import load_model
     from tests.models.conftest import SAMPLE
 
     model = load_model(trained_span_head)
-    windows = model.examples(list(formats.read(SAMPLE, "jsonl")))
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    windows = model.examples(docs, [EVERYTHING] * len(docs))
     n = max(len(w.units) for w in windows)
     labels = model._span_labels(windows, n).numpy()
     assert sum(len(w.gold["spans"]) for w in windows) > 0

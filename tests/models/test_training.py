@@ -73,7 +73,7 @@ def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(tmp_path, encoder
 
 def test_a_dev_set_carved_from_training_data_by_document_id(tmp_path, encoder):
     from assay import formats
-    from assay.training.trainer import carve
+    from assay.training.data import carve
 
     docs = list(formats.read(SAMPLE, "jsonl"))
     ids = tmp_path / "dev-ids.txt"

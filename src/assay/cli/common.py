@@ -1,6 +1,7 @@
 """What the verbs share: format options, reading with a clear error, printing problems."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -26,11 +27,18 @@ def check_format(name: str) -> str:
 
 
 def read_checked(path: Path, format: str, lenient: bool) -> Iterator[Document]:
-    """The documents of `path` as they are read; a FormatError ends the command with its
-    one-line message, and with --lenient the skipped records are reported at the end."""
+    """The documents of `path` as they are read (see `reading`)."""
+    with reading(path, lenient) as problems:
+        yield from formats.read(path, format, problems)
+
+
+@contextmanager
+def reading(path: Path, lenient: bool) -> Iterator[Problems]:
+    """The Problems to read `path` with: a FormatError ends the command with its one-line
+    message, and with --lenient the skipped records are reported at the end."""
     problems = Problems(strict=not lenient)
     try:
-        yield from formats.read(path, format, problems)
+        yield problems
     except FormatError as err:
         fail(f"{err}\n(use --lenient to skip and count bad records)")
     if problems.errors:

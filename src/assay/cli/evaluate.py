@@ -8,7 +8,12 @@ import typer
 from rich.table import Table
 
 from assay import metrics
-from assay.cli.common import FORMAT_HELP, LENIENT_HELP, check_format, console, fail, read_all
+from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail,
+                              read_all, reading)
+from assay.doc import Document
+from assay.formats import gutbrainie
+from assay.metrics.gutbrainie import score_run
+from assay.tasks.gutbrainie import SUBTASKS, held_subtasks
 
 NAME = "evaluate"
 
@@ -34,7 +39,9 @@ def run(
 
     Protocols: strict (entities strict / boundary / partial, relations strict / boundary),
     somd (entities, relations, total), gutbrainie (NER, binary_tag_RE, ternary_tag_RE,
-    ternary_mention_RE), cid (CID), multitask (disjoint, merged).
+    ternary_mention_RE), cid (CID), multitask (disjoint, merged). With --format gutbrainie
+    --protocol gutbrainie, --pred may be an official run file (per PMID the list of one
+    subtask, or of several): the subtasks it holds are scored, and named.
     """
     if protocol not in metrics.PROTOCOLS:
         fail(f"unknown protocol {protocol!r}; known: {', '.join(metrics.PROTOCOLS)}")
@@ -48,12 +55,11 @@ def run(
             predicted = list(load(model, runtime).pipe(gold_docs, batch_size=batch_size))
         except (FileNotFoundError, ValueError) as err:
             fail(str(err))
+        scores = _evaluate(gold_docs, predicted, protocol)
+    elif format == protocol == "gutbrainie":
+        scores = _score_run(gold_docs, pred, lenient)
     else:
-        predicted = read_all(pred, format, lenient)
-    try:
-        scores = metrics.evaluate(gold_docs, predicted, protocol)
-    except ValueError as err:
-        fail(str(err))
+        scores = _evaluate(gold_docs, read_all(pred, format, lenient), protocol)
     scores = metrics.to_json(scores)
     table = Table(title=f"{protocol}: {pred or model} against {gold}")
     columns = {"micro_p": "micro P", "micro_r": "micro R", "micro_f1": "micro F1",
@@ -68,3 +74,28 @@ def run(
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(scores, indent=2) + "\n")
+
+
+def _evaluate(gold: list[Document], predicted: list[Document], protocol: str) -> dict:
+    try:
+        return metrics.evaluate(gold, predicted, protocol)
+    except ValueError as err:
+        fail(str(err))
+
+
+def _score_run(gold: list[Document], path: Path, lenient: bool) -> dict:
+    """A GutBrainIE file is scored as a run file, the way the organisers' scorer reads it:
+    only the subtask lists it holds (a full file holds all four), by PMID."""
+    with reading(path, lenient) as problems:
+        articles = gutbrainie.read_run(path, problems)
+    held = held_subtasks(articles)
+    if not held:
+        fail(f"{path} holds none of the lists {', '.join(s.field for s in SUBTASKS)}")
+    console.print(f"{path} holds {', '.join(f'{s.name} ({s.number})' for s in held)}; "
+                  "only these are scored", soft_wrap=True, highlight=False)
+    unknown = sorted(set(articles) - {d.id for d in gold})
+    if unknown:
+        errors.print(f"[yellow]warning: {len(unknown)} predicted document(s) are not in the gold "
+                     f"data and are not scored, e.g. {', '.join(unknown[:3])}[/yellow]",
+                     highlight=False)
+    return score_run(gold, articles)

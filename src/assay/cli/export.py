@@ -32,8 +32,8 @@ def run(
         extractor = load_model(source)
     except (FileNotFoundError, ValueError) as err:
         fail(str(err))
-    if not hasattr(extractor, "export_onnx"):
-        fail(f"the {extractor.family} family has no ONNX export yet")
+    if not extractor.family.onnx:
+        fail(f"the {extractor.family.name} family has no ONNX export yet")
     extractor.export_onnx(source, output, int8=int8)
     console.print(f"wrote {output} (ONNX{', int8' if int8 else ''}); "
                   f"run it with --model {output} --runtime onnx")

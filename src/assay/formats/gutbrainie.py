@@ -1,10 +1,4 @@
-"""GutBrainIE 2025 JSON: one object keyed by PMID.
-
-Each article: `metadata` (`title`, `abstract`, and more), `entities` (`start_idx`, `end_idx`
-inclusive and relative to their section, `location` = title | abstract, `text_span`, `label`),
-`relations` by mention (`subject_start_idx`, ..., `predicate`, `object_...`), and three lists
-derived from the relations: `binary_tag_based_relations`, `ternary_tag_based_relations`,
-`ternary_mention_based_relations`.
+"""GutBrainIE 2025 JSON: one object keyed by PMID (the record: `assay.tasks.gutbrainie`).
 
 The Document text is title + newline + abstract, with sections `title` and `abstract`. The
 derived lists are rebuilt from the relations on writing; a file whose lists differ from its
@@ -12,6 +6,9 @@ relations (a submission with only derived lists, say) keeps them in `meta["deriv
 the relations they were read beside in `meta["derived_from"]`, and they are written back as
 they were as long as the document keeps those relations (predictions written over it get
 lists rebuilt from the predicted relations).
+
+`read_run` reads a run file as the organisers' scorer takes it: per PMID only the lists of
+one or more subtasks, no metadata, so not Documents but the task's records.
 """
 from __future__ import annotations
 
@@ -21,15 +18,10 @@ from typing import Any, Iterable, Iterator
 from assay.doc import Document, Entity, Relation, Section
 from assay.errors import FormatError, Problems
 from assay.formats.base import checked, field, load_json, write_json
+from assay.tasks.gutbrainie import (DERIVED, LOCATIONS, SIDES, SUBTASKS, Subtask, derived_lists,
+                                    to_article)
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
-DERIVED = {
-    "binary_tag_based_relations": ("subject_label", "object_label"),
-    "ternary_tag_based_relations": ("subject_label", "predicate", "object_label"),
-    "ternary_mention_based_relations": ("subject_text_span", "subject_label", "predicate",
-                                        "object_text_span", "object_label"),
-}
-SIDES = ("subject", "object")
 
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
@@ -47,55 +39,26 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
             yield doc
 
 
+def read_run(path: str | Path, problems: Problems | None = None) -> dict[str, dict[str, list]]:
+    """The subtask lists of each article of a run file, by PMID; other fields are ignored. A
+    record that lacks a field its subtask compares is reported (and skipped when lenient)."""
+    problems = problems or Problems()
+    data = load_json(path)
+    if not isinstance(data, dict):
+        raise FormatError("expected a JSON object keyed by PMID", path)
+    run = {}
+    for pmid, article in data.items():
+        if not isinstance(article, dict):
+            problems.report(FormatError(f"article {pmid} is a {type(article).__name__}, "
+                                        "expected an object", path))
+            continue
+        run[str(pmid)] = {s.field: _run_records(article, s, f"article {pmid}", path, problems)
+                          for s in SUBTASKS if s.field in article}
+    return run
+
+
 def write(docs: Iterable[Document], path: str | Path) -> None:
     write_json(path, {doc.id: to_article(doc) for doc in docs}, indent=2)
-
-
-def to_article(doc: Document) -> dict[str, Any]:
-    """The GutBrainIE record of a document, the three derived relation lists included."""
-    entities = {e.id: _mention(doc, e) for e in doc.entities}
-    relations = []
-    for r in doc.relations:
-        record = {}
-        for side, end in zip(SIDES, (r.head, r.tail)):
-            record.update({f"{side}_{k}": v for k, v in entities[end].items()})
-        record["predicate"] = r.label
-        relations.append(dict(sorted(record.items(), key=lambda kv: _ORDER.index(kv[0]))))
-    article = {"metadata": {**doc.meta.get("metadata", {}), **_sections(doc)},
-               "entities": list(entities.values()), "relations": relations}
-    kept = doc.meta.get("derived")
-    same = kept and doc.meta.get("derived_from") == relations
-    article.update(kept if same else derived_lists(relations))
-    return article
-
-
-def derived_lists(relations: list[dict[str, Any]]) -> dict[str, list[dict[str, str]]]:
-    """The task's three relation views: unique tuples per document, in first-seen order."""
-    out = {}
-    for name, keys in DERIVED.items():
-        seen = dict.fromkeys(tuple(r[k] for k in keys) for r in relations)
-        out[name] = [dict(zip(keys, t)) for t in seen]
-    return out
-
-
-_ORDER = [f"{side}_{k}" for side in SIDES
-          for k in ("start_idx", "end_idx", "location", "text_span", "label")]
-_ORDER.insert(5, "predicate")
-
-
-def _mention(doc: Document, e: Entity) -> dict[str, Any]:
-    section = doc.section_of(e.start)
-    if section is None or e.end > section.end:
-        raise FormatError(f"document {doc.id!r}: entity {e.id} [{e.start}, {e.end}) is not "
-                          "inside the title or the abstract")
-    return {"start_idx": e.start - section.start, "end_idx": e.end - section.start - 1,
-            "location": section.name, "text_span": doc.text[e.start:e.end], "label": e.label}
-
-
-def _sections(doc: Document) -> dict[str, str]:
-    if not doc.sections:
-        return {"title": "", "abstract": doc.text}
-    return {s.name: doc.text[s.start:s.end] for s in doc.sections}
 
 
 def _document(pmid: str, article: dict[str, Any], path: str | Path, problems: Problems) -> Document:
@@ -139,6 +102,29 @@ def _document(pmid: str, article: dict[str, Any], path: str | Path, problems: Pr
     if any(_tuples(name, given[name]) != _tuples(name, rebuilt[name]) for name in given):
         doc.meta["derived"], doc.meta["derived_from"] = given, relations
     return doc
+
+
+def _run_records(article: dict, subtask: Subtask, where: str, path: str | Path,
+                 problems: Problems) -> list[dict]:
+    try:
+        records = field(article, subtask.field, list, where)
+    except ValueError as err:
+        problems.report(FormatError(str(err), path))
+        return []
+    kept = []
+    for i, record in enumerate(records):
+        spot = f"{where} {subtask.field}[{i}]"
+        try:
+            for key in subtask.keys:
+                field(record, key, int if key.endswith("_idx") else str, spot)
+            if subtask.field == "entities" and record["location"] not in LOCATIONS:
+                raise ValueError(f"{spot}: location {record['location']!r} is not title or "
+                                 "abstract")
+        except ValueError as err:
+            problems.report(FormatError(str(err), path))
+            continue
+        kept.append(record)
+    return kept
 
 
 def _tuples(name: str, records: list[dict]) -> set[tuple]:

@@ -1,5 +1,6 @@
-"""What every model family shares: the Extractor interface, and for PyTorch families the model
-directory (config, weights, schema, tokenizer), frozen encoder parameters and devices."""
+"""What the PyTorch families share: the model directory (config, weights, schema, tokenizer),
+frozen encoder parameters, devices, streamed prediction over windows, parameter groups. The
+contract they implement is `assay.models.contract`."""
 from __future__ import annotations
 
 import json
@@ -8,26 +9,17 @@ from contextlib import contextmanager
 from dataclasses import replace
 from itertools import islice
 from pathlib import Path
-from typing import Iterable, Iterator, Protocol, Sequence
+from typing import ClassVar, Iterable, Iterator, Sequence
 
 import torch
 from torch import nn
 
 from assay.doc import Document, Entity, Relation
+from assay.models.contract import Family
 from assay.models.windows import make_windows
 from assay.schema import Schema
 
 WEIGHTS = "weights.safetensors"
-
-
-class Extractor(Protocol):
-    schema: Schema
-
-    def predict(self, docs: Iterable[Document], batch_size: int | None = None
-                ) -> Iterator[Document]: ...
-    def save(self, path: Path) -> None: ...
-    @classmethod
-    def load(cls, path: Path) -> "Extractor": ...
 
 
 def default_device() -> torch.device:
@@ -129,12 +121,13 @@ def load_weights(module: nn.Module, path: Path) -> None:
 
 class TorchExtractor:
     """What the PyTorch families share: construction for training (`create`) and from a model
-    directory (`load`), `save`, and the encoder / head parameter groups. A family sets
-    `family`, `config_class` and `skip_reason`, and builds its network in `_build`."""
+    directory (`load`), `save`, and the encoder / head parameter groups. A family is
+    registered (`registry.register`, which sets `family`), sets `skip_reason`, and builds its
+    network in `_build`."""
 
-    family: str
-    config_class: type
+    family: ClassVar[Family]
     skip_reason: str = ""
+    skipped: int = 0
 
     def __init__(self, config, schema: Schema, module: nn.Module, tokenizer, encoder_config: dict):
         self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
@@ -157,7 +150,7 @@ class TorchExtractor:
 
         path = Path(path)
         config_data, encoder_config, schema = read_dir(path)
-        config = cls.config_class(**config_data)
+        config = cls.family.config(**config_data)
         # frozen parameters are not in the weights file: they come from the pretrained encoder
         extractor = cls._build(config, schema, config.needs_pretrained,
                                AutoTokenizer.from_pretrained(str(path / "tokenizer")),
@@ -200,6 +193,12 @@ class TorchExtractor:
 
     def default_batch(self) -> int:
         return default_batch_size(self.device)
+
+    def encoder_batches(self, docs: list[Document], batch_size: int) -> Iterator[dict]:
+        """What the encoder reads when predicting these documents, batch by batch
+        (`input_ids`, `attention_mask`): `assay bench speed` times the bare encoder on it."""
+        for batch in self.batches(self.prediction_inputs(self.model_view(docs)), batch_size):
+            yield {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
 
     def prediction_inputs(self, docs: list[Document]) -> list:
         """What `batches` is given for these documents when predicting: their windows."""

@@ -18,34 +18,78 @@ class RecipeError(ValueError):
     pass
 
 
+def _known_format(value: str | None) -> str | None:
+    if value is not None and value not in formats.FORMATS:
+        raise ValueError(f"unknown format {value!r}; known: {', '.join(formats.FORMATS)}")
+    return value
+
+
+def _one_or_more(value):
+    return [value] if isinstance(value, str) else value
+
+
+class SourceConfig(BaseModel):
+    """One dataset of a Mix (`[[data.sources]]`): its files, how its labels map into the
+    model's, which labels it annotates, and how often its examples are seen."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, description="what scores and counts call it (default: "
+                             "source1, source2, ...); dev documents get it as meta.dataset")
+    format: str
+    train: list[str] = Field(min_length=1, description="files or folders, read and joined")
+    dev: list[str] = Field([], description="its dev files, joined to the others' for selection")
+    label_map: dict[str, str] = Field({}, description="labels renamed on reading, entity and "
+                                      "relation labels alike, e.g. {Application_Usage = "
+                                      "\"Application\"}")
+    label_prefix: str = Field("", description="put before every label after the map")
+    labels: list[str] | None = Field(None, description="the entity types it annotates (after "
+                                     "the map); entities of other types are left out and "
+                                     "counted. Default: every type it holds")
+    relations: list[str] | None = Field(None, description="the relation types it annotates; "
+                                        "default: every type it holds")
+    weight: float = Field(1.0, gt=0, description="how many times an epoch each of its "
+                          "examples is seen, on average (0.5: a random half each epoch)")
+    lenient: bool = False
+
+    _formats = field_validator("format")(classmethod(lambda cls, v: _known_format(v)))
+    _paths = field_validator("train", "dev", mode="before")(
+        classmethod(lambda cls, v: _one_or_more(v)))
+
+
 class DataConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    format: str
-    train: list[str] = Field(min_length=1, description="files or folders, read and joined")
-    dev: str | None = Field(None, description="for selection; without it, the last epoch wins")
+    format: str | None = Field(None, description="the format of `train` and `dev`")
+    train: list[str] = Field([], description="files or folders, read and joined (one source; "
+                             "`sources` for several)")
+    sources: list[SourceConfig] = Field([], description="instead of `train`: several datasets "
+                                        "trained on together (a Mix)")
+    sampling: Literal["weights", "inverse"] = Field(
+        "weights", description="weights: each source's examples `weight` times an epoch; "
+        "inverse: each source gives the same number of examples an epoch (the mean size "
+        "times its weight), as SRU-NER samples inversely to dataset size")
+    dev: str | None = Field(None, description="for selection (read with `format`); without "
+                            "it or the sources' own, the last epoch wins")
     dev_ids: str | None = Field(None, description="instead of `dev`: a file of document ids (one "
                                 "a line, # comments) taken out of the training data to select on")
     protocol: str = "strict"
     lenient: bool = False
 
-    @field_validator("train", mode="before")
-    @classmethod
-    def _one_or_more(cls, value):
-        return [value] if isinstance(value, str) else value
+    _paths = field_validator("train", mode="before")(classmethod(lambda cls, v: _one_or_more(v)))
+    _formats = field_validator("format")(classmethod(lambda cls, v: _known_format(v)))
 
     @model_validator(mode="after")
-    def _one_dev(self):
+    def _consistent(self):
         if self.dev and self.dev_ids:
             raise ValueError("give dev or dev_ids, not both")
+        if bool(self.train) == bool(self.sources):
+            raise ValueError("give train (one source) or [[data.sources]], one of them")
+        if (self.train or self.dev) and not self.format:
+            raise ValueError("give format: the format of train and dev")
+        if self.sources and self.dev_ids and any(s.dev for s in self.sources):
+            raise ValueError("give the sources' dev or dev_ids, not both")
         return self
-
-    @field_validator("format")
-    @classmethod
-    def _known_format(cls, value):
-        if value not in formats.FORMATS:
-            raise ValueError(f"unknown format {value!r}; known: {', '.join(formats.FORMATS)}")
-        return value
 
     @field_validator("protocol")
     @classmethod
@@ -53,6 +97,14 @@ class DataConfig(BaseModel):
         if value not in PROTOCOLS:
             raise ValueError(f"unknown protocol {value!r}; known: {', '.join(PROTOCOLS)}")
         return value
+
+    def all_sources(self) -> list[SourceConfig]:
+        """The sources: `[[data.sources]]`, or the one that `format` and `train` make."""
+        if self.sources:
+            return [s if s.name else s.model_copy(update={"name": f"source{k}"})
+                    for k, s in enumerate(self.sources, 1)]
+        return [SourceConfig(name="data", format=self.format, train=self.train,
+                             lenient=self.lenient)]
 
 
 class TrainConfig(BaseModel):
@@ -85,8 +137,7 @@ class Recipe(BaseModel):
     train: TrainConfig
 
     def model_config_object(self) -> BaseModel:
-        config_class, _ = family(self.model.get("family", ""))
-        return config_class(**self.model)
+        return family(self.model.get("family", "")).config(**self.model)
 
 
 def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) -> Recipe:

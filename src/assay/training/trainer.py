@@ -24,10 +24,10 @@ import torch
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 
-from assay import formats, metrics
+from assay import metrics
 from assay.doc import Document
-from assay.errors import Problems
 from assay.models.registry import family
+from assay.training.data import EpochSampler, TrainingData, read_sources
 from assay.training.recipe import Recipe, RecipeError
 
 CHECKPOINT = "checkpoint"
@@ -39,35 +39,35 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
-def read_docs(paths: list[str], format: str, lenient: bool) -> list[Document]:
-    problems = Problems(strict=not lenient)
-    docs = [d for p in paths for d in formats.read(p, format, problems)]
-    if problems.errors:
-        print(f"{', '.join(paths)}: {problems.summary()}")
-    return docs
-
-
 class Trainer:
-    def __init__(self, recipe: Recipe, train_docs: list[Document], dev_docs: list[Document] | None,
+    def __init__(self, recipe: Recipe, data: TrainingData, dev_docs: list[Document] | None,
                  quiet: bool = False):
         from assay.schema import Schema
 
         self.recipe, self.cfg = recipe, recipe.train
-        self.train_docs, self.dev_docs = train_docs, dev_docs
+        self.data, self.dev_docs = data, dev_docs
         self.output = Path(self.cfg.output)
         self.quiet = quiet
         seed_everything(self.cfg.seed)
         config = recipe.model_config_object()
-        self.extractor = family(config.family)[1].create(config, Schema.from_documents(train_docs))
-        self.examples = self.extractor.examples(self.extractor.model_view(train_docs))
-        if getattr(self.extractor, "skipped", 0):
-            self.say(f"{self.extractor.skipped} training entities are left out: "
+        self.extractor = family(config.family).extractor.create(
+            config, Schema.from_documents(data.docs))
+        self.examples = self.extractor.examples(self.extractor.model_view(data.docs),
+                                                data.annotated)
+        if self.extractor.skipped:
+            self.say(f"{self.extractor.skipped} training annotations are left out: "
                      f"{self.extractor.skip_reason}")
+        self.sampler = EpochSampler([data.source[e.doc] for e in self.examples], data.weights,
+                                    data.inverse)
+        if len(data.names) > 1:
+            self.say("sources (documents, examples an epoch): " + ", ".join(
+                f"{name} ({n}, {quota})" for (name, n), quota in
+                zip(data.counts().items(), self.sampler.quota)))
         encoder_params, head_params = self.extractor.parameter_groups()
         self.optimizer = torch.optim.AdamW(
             [{"params": encoder_params, "lr": self.cfg.lr_encoder},
              {"params": head_params, "lr": self.cfg.lr_head}], weight_decay=self.cfg.weight_decay)
-        steps_per_epoch = -(-len(self.examples) // self.cfg.batch_size)
+        steps_per_epoch = -(-len(self.sampler) // self.cfg.batch_size)
         total = steps_per_epoch * self.cfg.epochs
         warmup = int(self.cfg.warmup * total)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda step: min(
@@ -153,11 +153,12 @@ class Trainer:
         module.train()
         sums: dict[str, float] = {}
         steps, seen, start = 0, 0, time.perf_counter()
-        n_batches = -(-len(self.examples) // self.cfg.batch_size)
+        seed = self.cfg.seed * 1000 + epoch
+        examples = [self.examples[i] for i in self.sampler.epoch(seed)]
+        n_batches = -(-len(examples) // self.cfg.batch_size)
         with self.progress() as bar:
             task = bar.add_task(f"epoch {epoch}/{self.cfg.epochs}", total=n_batches, info="")
-            for batch in self.extractor.batches(self.examples, self.cfg.batch_size,
-                                                seed=self.cfg.seed * 1000 + epoch):
+            for batch in self.extractor.batches(examples, self.cfg.batch_size, seed=seed):
                 losses = self.extractor.training_step(batch)
                 losses["loss"].backward()
                 torch.nn.utils.clip_grad_norm_(
@@ -170,7 +171,7 @@ class Trainer:
                 for name, value in losses.items():
                     sums[name] = sums.get(name, 0.0) + float(value.detach())
                 steps += 1
-                seen += len(batch["windows"])
+                seen += len(batch["examples"])
                 rate = seen / (time.perf_counter() - start)
                 bar.update(task, advance=1, info=" ".join(
                     f"{k} {v / steps:.3f}" for k, v in sums.items()) + f"  {rate:.1f} ex/s")
@@ -202,13 +203,15 @@ class Trainer:
     def card(self, scores: dict, record: dict) -> str:
         data, model = self.recipe.data, self.recipe.model
         dev = data.dev or f"the training documents listed in {data.dev_ids}, held out"
+        counts = self.data.counts()
         lines = [f"# {self.output.name}", "",
                  f"A `{model.get('family')}` model on the `{model.get('encoder', 'minilm')}` "
                  f"encoder, trained by `assay train` on {date.today().isoformat()} "
                  f"({platform.machine()}, {os.cpu_count()} CPU cores, "
                  f"{'GPU' if torch.cuda.is_available() else 'no GPU'}).", "",
-                 f"- train: {', '.join(data.train)} ({data.format}, {len(self.train_docs)} "
-                 "documents)",
+                 *[f"- train: {', '.join(s.train)} ({s.format}, {counts[s.name]} documents"
+                   f"{', weight ' + str(s.weight) if s.weight != 1 else ''})"
+                   for s in data.all_sources()],
                  f"- dev: {dev} (protocol `{data.protocol}`); best epoch {record['epoch']} "
                  f"of {self.cfg.epochs} by `{self.cfg.metric}`", "",
                  "| score | micro P | micro R | micro F1 | macro F1 |", "|---|---|---|---|---|"]
@@ -230,25 +233,9 @@ class Trainer:
 
 def train(recipe: Recipe, resume: bool = False, quiet: bool = False) -> dict:
     """Read the recipe's data, train, and return the best dev scores."""
-    data = recipe.data
-    train_docs = read_docs(data.train, data.format, data.lenient)
-    dev_docs = read_docs([data.dev], data.format, data.lenient) if data.dev else None
-    if data.dev_ids:
-        train_docs, dev_docs = carve(train_docs, Path(data.dev_ids))
-    train_docs = train_docs[:recipe.train.max_docs]
-    return Trainer(recipe, train_docs, dev_docs, quiet=quiet).fit(resume=resume)
-
-
-def carve(docs: list[Document], ids_file: Path) -> tuple[list[Document], list[Document]]:
-    """(the documents whose ids the file does not list, those it lists); every listed id must
-    be there."""
-    lines = (line.split("#")[0].strip() for line in ids_file.read_text().splitlines())
-    ids = {line for line in lines if line}
-    missing = ids - {d.id for d in docs}
-    if missing:
-        raise RecipeError(f"data.dev_ids: {ids_file} lists {len(missing)} ids that the training "
-                          f"data lacks, e.g. {sorted(missing)[:3]}")
-    return [d for d in docs if d.id not in ids], [d for d in docs if d.id in ids]
+    data, dev_docs = read_sources(recipe.data, say=(lambda _: None) if quiet else print)
+    return Trainer(recipe, data.take(recipe.train.max_docs), dev_docs, quiet=quiet
+                   ).fit(resume=resume)
 
 
 class WeightAverage:

@@ -12,9 +12,11 @@ import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
 from assay.models.base import TorchExtractor, default_batch_size, length_batches
+from assay.models.contract import Annotated
 from assay.models.docre.config import DocREConfig
 from assay.models.docre.model import DocREModule
 from assay.models.encoders import build_encoder
+from assay.models.registry import register
 from assay.schema import Schema
 
 
@@ -27,14 +29,14 @@ class DocExample:
     names: list[str]              # the id that relations of each entity are given
     pairs: list[tuple[int, int]]  # the (head, tail) entity pairs classified
     gold: dict[tuple[int, int], set[int]] = field(default_factory=dict)  # pair -> relations
+    unknown: list[bool] = field(default_factory=list)  # relations its source does not annotate
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
+@register(DocREConfig, produces="relations")
 class DocREExtractor(TorchExtractor):
-    family = "docre"
-    config_class = DocREConfig
     skip_reason = "their head and tail are one entity (model.grouping merged them)"
 
     def __init__(self, config: DocREConfig, schema: Schema, module: DocREModule, tokenizer,
@@ -57,13 +59,18 @@ class DocREExtractor(TorchExtractor):
         return cls(config, schema, module, tokenizer, encoder.config.to_dict())
 
     # -- inputs ---------------------------------------------------------------------------
-    def examples(self, docs: list[Document], targets: bool = True) -> list[DocExample]:
-        """One example per document, with its gold relations as targets (in training; a
-        document's own relations are ignored when predicting)."""
+    def examples(self, docs: list[Document], annotated: list[Annotated]) -> list[DocExample]:
+        """One example per document, with its gold relations as targets, and the relation
+        types its source does not annotate (`unknown`: never made negative there)."""
         self.skipped = 0
-        return [self._example(k, doc, targets) for k, doc in enumerate(docs)]
+        examples = [self._example(k, doc, True) for k, doc in enumerate(docs)]
+        for e in examples:
+            e.unknown = [not annotated[e.doc].relation(r) for r in self.relations]
+        return examples
 
     def _example(self, k: int, doc: Document, targets: bool) -> DocExample:
+        """A document's example; with `targets`, its relations as gold (else they are
+        ignored: when predicting)."""
         mentions, names, refs = entities_of(doc, self.config.grouping)
         ids, rows, row_of = self._marked(doc, [m for group in mentions for m in group])
         entities = [[row_of[id(m)] for m in group] for group in mentions]
@@ -130,7 +137,7 @@ class DocREExtractor(TorchExtractor):
 
     def collate(self, examples: list[DocExample]) -> dict:
         t = self.tokenizer
-        batch = {"windows": examples, "sequences": [e.ids for e in examples],
+        batch = {"examples": examples, "sequences": [e.ids for e in examples],
                  "rows": [e.rows for e in examples], "entities": [e.entities for e in examples],
                  "special": (t.cls_token_id, t.sep_token_id, t.pad_token_id),
                  "pairs": [torch.tensor(e.pairs, dtype=torch.long, device=self.device)
@@ -144,6 +151,10 @@ class DocREExtractor(TorchExtractor):
             row += len(e.pairs)
         targets[:, 0] = (targets[:, 1:].sum(1) == 0).float()  # the threshold class: none
         batch["targets"] = targets.to(self.device)
+        if any(any(e.unknown) for e in examples):
+            batch["unknown"] = torch.tensor([[False] + e.unknown for e in examples
+                                             for _ in e.pairs], dtype=torch.bool,
+                                            device=self.device).view(-1, targets.size(1))
         return batch
 
     # -- training -------------------------------------------------------------------------
@@ -152,9 +163,11 @@ class DocREExtractor(TorchExtractor):
         if not len(logits):
             loss = sum(p.sum() for p in self.module.classify.parameters()) * 0.0
         elif self.config.thresholding == "adaptive":
-            loss = adaptive_threshold_loss(logits, batch["targets"])
+            loss = adaptive_threshold_loss(logits, batch["targets"], batch.get("unknown"))
         else:
-            loss = F.binary_cross_entropy_with_logits(logits[:, 1:], batch["targets"][:, 1:])
+            known = ~batch["unknown"][:, 1:] if "unknown" in batch else None
+            loss = F.binary_cross_entropy_with_logits(logits[:, 1:], batch["targets"][:, 1:],
+                                                      weight=known)
         return {"loss": loss, "re": loss}
 
     # -- prediction -----------------------------------------------------------------------
@@ -163,7 +176,13 @@ class DocREExtractor(TorchExtractor):
         return max(1, default_batch_size(self.device) // 8)
 
     def prediction_inputs(self, docs: list[Document]) -> list[DocExample]:
-        return self.examples(docs, targets=False)
+        return [self._example(k, doc, False) for k, doc in enumerate(docs)]
+
+    def encoder_batches(self, docs: list[Document], batch_size: int) -> Iterator[dict]:
+        """The windows of marked text the encoder reads for these documents."""
+        for batch in self.batches(self.prediction_inputs(docs), batch_size):
+            ids, mask, _ = self.module.windows(batch["sequences"], batch["special"])
+            yield {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
 
     def answer(self, doc: Document, entities: list[Entity], relations: list[Relation]
                ) -> Document:
@@ -180,7 +199,7 @@ class DocREExtractor(TorchExtractor):
         threshold = 0.5 if self.config.thresholding == "adaptive" else self.config.threshold
         scores = scores.cpu()
         row = 0
-        for e in batch["windows"]:
+        for e in batch["examples"]:
             for p, (h, t) in enumerate(e.pairs):
                 above = (scores[row + p] > threshold).nonzero().squeeze(-1).tolist()
                 above.sort(key=lambda r: -scores[row + p, r])
@@ -190,10 +209,12 @@ class DocREExtractor(TorchExtractor):
             row += len(e.pairs)
 
 
-def adaptive_threshold_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def adaptive_threshold_loss(logits: torch.Tensor, targets: torch.Tensor,
+                            unknown: torch.Tensor | None = None) -> torch.Tensor:
     """ATLOP: the gold relations must score above the threshold class (column 0), and the
     threshold class above every other relation. `targets` has column 0 set where a pair has
-    no relation."""
+    no relation; `unknown` (bool, like `targets`) marks relations the pair's source does not
+    annotate: the threshold need not beat those."""
     positive = targets.clone()
     positive[:, 0] = 0.0
     threshold = torch.zeros_like(targets)
@@ -202,7 +223,8 @@ def adaptive_threshold_loss(logits: torch.Tensor, targets: torch.Tensor) -> torc
     above = logits.masked_fill((positive + threshold) == 0, -1e30)
     loss_positive = -(F.log_softmax(above, dim=-1) * positive).sum(1)
     # the threshold class against the relations the pair does not have
-    below = logits.masked_fill(positive == 1, -1e30)
+    below = logits.masked_fill(positive == 1 if unknown is None else (positive == 1) | unknown,
+                               -1e30)
     loss_negative = -(F.log_softmax(below, dim=-1) * threshold).sum(1)
     return (loss_positive + loss_negative).mean()
 

@@ -47,21 +47,8 @@ class DocREModule(nn.Module):
         A document longer than a window is read in windows overlapping by half; a piece's
         state is the mean over the windows that hold it, and attention rows are summed over
         windows, then normalised."""
-        cls, sep, pad = special
-        span = self.config.max_length - 2
-        windows = []  # (document, start, length)
-        for d, ids in enumerate(sequences):
-            n = len(ids)
-            starts = [0] if n <= span else \
-                sorted(set(range(0, n - span, span // 2)) | {n - span})
-            windows += [(d, s, min(span, n - s)) for s in starts]
-        width = max(length for _, _, length in windows) + 2
         device = self.classify.weight.device
-        input_ids = torch.full((len(windows), width), pad, dtype=torch.long)
-        mask = torch.zeros(len(windows), width, dtype=torch.long)
-        for b, (d, s, length) in enumerate(windows):
-            input_ids[b, :length + 2] = torch.tensor([cls, *sequences[d][s:s + length], sep])
-            mask[b, :length + 2] = 1
+        input_ids, mask, windows = self.windows(sequences, special)
         out = self.encoder(input_ids=input_ids.to(device), attention_mask=mask.to(device),
                            output_attentions=True)
         hidden_all, attention_all = out.last_hidden_state, out.attentions[-1]
@@ -83,6 +70,26 @@ class DocREModule(nn.Module):
             hidden = hidden / count
             results.append((hidden, hidden[where], attention))
         return results
+
+    def windows(self, sequences: list[list[int]], special: tuple[int, ...]
+                ) -> tuple[torch.Tensor, torch.Tensor, list[tuple[int, int, int]]]:
+        """The encoder's inputs for these documents (input ids and attention mask, a row per
+        window) and each window's (document, first piece, length)."""
+        cls, sep, pad = special
+        span = self.config.max_length - 2
+        windows = []  # (document, start, length)
+        for d, ids in enumerate(sequences):
+            n = len(ids)
+            starts = [0] if n <= span else \
+                sorted(set(range(0, n - span, span // 2)) | {n - span})
+            windows += [(d, s, min(span, n - s)) for s in starts]
+        width = max(length for _, _, length in windows) + 2
+        input_ids = torch.full((len(windows), width), pad, dtype=torch.long)
+        mask = torch.zeros(len(windows), width, dtype=torch.long)
+        for b, (d, s, length) in enumerate(windows):
+            input_ids[b, :length + 2] = torch.tensor([cls, *sequences[d][s:s + length], sep])
+            mask[b, :length + 2] = 1
+        return input_ids, mask, windows
 
     def pair_logits(self, hidden: torch.Tensor, markers: torch.Tensor, attention: torch.Tensor,
                     entities: list[list[int]], pairs: torch.Tensor) -> torch.Tensor:

@@ -26,19 +26,32 @@ class CRF(nn.Module):
         return (self.start.detach().float().cpu().numpy(),
                 self.transitions.detach().float().cpu().numpy())
 
-    def nll(self, scores: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
+    def nll(self, scores: torch.Tensor, tags: torch.Tensor,
+            allowed: torch.Tensor | None = None) -> torch.Tensor:
         """The negative log-likelihood of the gold paths, summed over windows and divided by
         the number of units (the scale of token-level cross-entropy). `scores` [b, n, tags];
-        `tags` [b, n], -100 after each window's last unit."""
+        `tags` [b, n], -100 after each window's last unit. `allowed` [b, n, tags] (partly
+        annotated data, see `losses`): the gold is every valid path through the allowed tags,
+        and the loss -log of their total probability."""
         scores = scores.float()
         mask = tags != -100
-        tags = tags.clamp(min=0)
         start = self.start + self.start_out
         steps = self.transitions + self.follow_out
-        gold = start[tags[:, 0]] + (scores.gather(2, tags.unsqueeze(2)).squeeze(2) * mask).sum(1)
-        gold = gold + (steps[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
+        if allowed is None:
+            tags = tags.clamp(min=0)
+            gold = start[tags[:, 0]] + (scores.gather(2, tags.unsqueeze(2)).squeeze(2) * mask).sum(1)
+            gold = gold + (steps[tags[:, :-1], tags[:, 1:]] * mask[:, 1:]).sum(1)
+        else:
+            gold = self._log_partition(scores.masked_fill(~allowed, FORBIDDEN), mask, start, steps)
+        total = self._log_partition(scores, mask, start, steps)
+        return (total - gold).sum() / mask.sum().clamp(min=1)
+
+    @staticmethod
+    def _log_partition(scores: torch.Tensor, mask: torch.Tensor, start: torch.Tensor,
+                       steps: torch.Tensor) -> torch.Tensor:
+        """log Σ over all tag paths of exp(path score), per window (the forward algorithm)."""
         alpha = start + scores[:, 0]
         for i in range(1, scores.size(1)):
             step = torch.logsumexp(alpha.unsqueeze(2) + steps, dim=1) + scores[:, i]
             alpha = torch.where(mask[:, i:i + 1], step, alpha)
-        return (torch.logsumexp(alpha, dim=1) - gold).sum() / mask.sum().clamp(min=1)
+        return torch.logsumexp(alpha, dim=1)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from assay.models.decoding import by_score, select_spans
 from assay.text.bio import tags_to_spans
 
 
@@ -105,13 +106,9 @@ def decode_spans(log_probs: np.ndarray, lengths: list[int], labels: list[str]
     for w, n in enumerate(lengths):
         firsts, widths = np.nonzero(best[w] > 0)
         inside = firsts + widths < n
-        candidates = sorted(((probs[w, i, k, best[w, i, k]], i, i + k + 1, best[w, i, k])
-                             for i, k in zip(firsts[inside], widths[inside])), reverse=True)
-        taken = np.zeros(n, dtype=bool)
-        entities = []
-        for p, first, end, label in candidates:
-            if not taken[first:end].any():
-                taken[first:end] = True
-                entities.append((int(first), int(end), labels[label - 1], float(p)))
-        found.append(sorted(entities))
+        candidates = [(float(probs[w, i, k, best[w, i, k]]), int(i), int(i + k + 1),
+                       labels[best[w, i, k] - 1])
+                      for i, k in zip(firsts[inside], widths[inside])]
+        kept = select_spans(candidates, lambda c: (c[1], c[2]), by_score)
+        found.append(sorted((first, end, label, p) for p, first, end, label in kept))
     return found

@@ -1,6 +1,7 @@
 """The `joint` extractor: batching, the training step, prediction, save and load."""
 from __future__ import annotations
 
+from operator import attrgetter
 from pathlib import Path
 from typing import Iterator
 
@@ -10,20 +11,24 @@ import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
 from assay.models.base import TorchExtractor, length_batches
+from assay.models.decoding import longest_first, select_spans
 from assay.models.encoders import build_encoder
+from assay.models.contract import Annotated
 from assay.models.joint.config import JointConfig
 from assay.models.joint.decode import allowed_transitions, decode_spans, decode_tags
 from assay.models.joint.model import JointModule
+from assay.models.losses import allowed_classes, set_cross_entropy
+from assay.models.registry import register
 from assay.models.windows import Window, make_windows
 from assay.schema import Schema
 from assay.text.bio import spans_to_tags
 
 NO_RELATION = "none"
+ENTITY_SPAN = attrgetter("span")
 
 
+@register(JointConfig, produces="entities+relations", onnx=True)
 class JointExtractor(TorchExtractor):
-    family = "joint"
-    config_class = JointConfig
     skip_reason = "they overlap a longer one, and IOB2 tags cannot hold nested entities"
 
     def __init__(self, config: JointConfig, schema: Schema, module: JointModule, tokenizer,
@@ -66,9 +71,11 @@ class JointExtractor(TorchExtractor):
         return cls(config, schema, module, tokenizer, encoders[0].config.to_dict())
 
     # -- training ---------------------------------------------------------------------------
-    def examples(self, docs: list[Document]) -> list[Window]:
-        """Windows with their gold tags and gold entity pairs. Entities that IOB2 cannot hold
-        (nested or overlapping another) are left out of the tags and counted in `skipped`."""
+    def examples(self, docs: list[Document], annotated: list[Annotated]) -> list[Window]:
+        """Windows with their gold tags and gold entity pairs, and the entity and relation
+        types their source does not annotate (`unknown`: no loss says a span or pair is not
+        one of those). Entities that IOB2 cannot hold (nested or overlapping another) are left
+        out of the tags and counted in `skipped`."""
         windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
         tag_id = {tag: k for k, tag in enumerate(self.tags)}
         self.skipped = 0
@@ -76,7 +83,7 @@ class JointExtractor(TorchExtractor):
             doc = docs[w.doc]
             lo, hi = w.units[0][0], w.units[-1][1]
             inside = [e for e in doc.entities if lo <= e.start and e.end <= hi and not e.fragments]
-            kept = _non_overlapping(inside)
+            kept = select_spans(inside, ENTITY_SPAN, longest_first(ENTITY_SPAN))
             first = {s: i for i, (s, _) in enumerate(w.units)}
             end = {e: i + 1 for i, (_, e) in enumerate(w.units)}
             if self.config.ner_loss == "spans":
@@ -86,9 +93,12 @@ class JointExtractor(TorchExtractor):
             spans = {e.id: (first[e.start], end[e.end], self.label_id[e.label]) for e in kept}
             gold = {(r.head, r.tail): self.relations.index(r.label) for r in doc.relations
                     if r.head in spans and r.tail in spans}
+            source = annotated[w.doc]
             w.gold = {"tags": [tag_id[t] for t in tags], "spans": list(spans.values()),
                       "pairs": [(spans[h] + spans[t], gold.get((h, t), 0))
-                                for h in spans for t in spans if h != t]}
+                                for h in spans for t in spans if h != t],
+                      "unknown": ([not source.entity(x) for x in self.schema.entity_labels],
+                                  [not source.relation(r) for r in self.relations])}
         return windows
 
     def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
@@ -112,7 +122,7 @@ class JointExtractor(TorchExtractor):
             batch["chars"] = [[c + [0] * (width - len(c)) for c in w.chars] +
                               [[0] * width] * (n_units - len(w.units)) for w in windows]
         batch = {k: torch.tensor(v, device=self.device) for k, v in batch.items()}
-        batch["windows"] = windows
+        batch["examples"] = windows
         if windows[0].gold:
             batch["tags"] = torch.tensor([w.gold["tags"] + [-100] * (n_units - len(w.units))
                                           for w in windows], device=self.device)
@@ -122,27 +132,50 @@ class JointExtractor(TorchExtractor):
             batch["pairs"] = torch.tensor(rows, device=self.device, dtype=torch.long).view(-1, 7)
             batch["pair_labels"] = torch.tensor([y for w in windows for _, y in w.gold["pairs"]],
                                                 device=self.device, dtype=torch.long)
+            if any(any(u) for w in windows for u in w.gold["unknown"]):
+                labels, relations = zip(*(w.gold["unknown"] for w in windows))
+                batch["unknown_labels"] = torch.tensor(labels, device=self.device)
+                batch["unknown_relations"] = torch.tensor(relations, device=self.device)
         return batch
 
     def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
-        """The loss terms: `ner`, `re` and `loss` = ner + λ·re."""
+        """The loss terms: `ner`, `re` and `loss` = ner + λ·re. Where a window's source does
+        not annotate some types, its unlabelled units, spans and pairs may be any of them
+        (`losses.set_cross_entropy`; the CRF sums the paths through them)."""
         units = self.module.ner_units(batch)
         logits = self.module.ner_logits(units)
+        partial = "unknown_labels" in batch
+        targets = batch["span_labels" if self.config.ner_loss == "spans" else "tags"]
         if self.module.crf is not None:
-            ner = self.module.crf.nll(logits, batch["tags"])
-        elif self.config.ner_loss == "spans":
-            ner = F.cross_entropy(logits.flatten(0, 2), batch["span_labels"].flatten(),
-                                  ignore_index=-100)
+            ner = self.module.crf.nll(logits, targets,
+                                      self._allowed(targets, batch) if partial else None)
+        elif partial:
+            ner = set_cross_entropy(logits, self._allowed(targets, batch), targets != -100)
         else:
-            ner = F.cross_entropy(logits.flatten(0, 1), batch["tags"].flatten(),
-                                  ignore_index=-100)
+            ner = F.cross_entropy(logits.flatten(0, -2), targets.flatten(), ignore_index=-100)
         if len(batch["pairs"]):
             re_units = self.module.relation_units(batch, units)
-            re = F.cross_entropy(self.module.pair_logits(re_units, batch["pairs"]),
-                                 batch["pair_labels"])
+            pair_logits = self.module.pair_logits(re_units, batch["pairs"])
+            labels = batch["pair_labels"]
+            if partial:
+                unknown = batch["unknown_relations"][batch["pairs"][:, 0]]
+                re = set_cross_entropy(pair_logits, allowed_classes(
+                    labels, len(self.relations), unknown), labels >= 0)
+            else:
+                re = F.cross_entropy(pair_logits, labels)
         else:
             re = ner.new_zeros(())
         return {"loss": ner + self.config.re_weight * re, "ner": ner, "re": re}
+
+    def _allowed(self, targets: torch.Tensor, batch: dict) -> torch.Tensor:
+        """The classes each unit (tags) or span (span head) may be: its gold one, and where
+        that is O / none, every tag or class of a type its window's source does not annotate."""
+        unknown = batch["unknown_labels"]  # windows × entity labels
+        if self.config.ner_loss == "spans":  # classes: none, then one per label
+            classes = F.pad(unknown, (1, 0))[:, None, None, :]
+        else:  # tags: O, then B- and I- of each label
+            classes = F.pad(unknown.repeat_interleave(2, dim=1), (1, 0))[:, None, :]
+        return allowed_classes(targets, classes.size(-1), classes)
 
     def _span_labels(self, windows: list[Window], n_units: int) -> torch.Tensor:
         """windows × units × widths: each span's class (0: none, 1 + the label's index),
@@ -163,7 +196,7 @@ class JointExtractor(TorchExtractor):
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         log_probs, state = self.runner.ner_log_probs(batch)
-        windows = batch["windows"]
+        windows = batch["examples"]
         lengths = [len(w.units) for w in windows]
         crf = self.module.crf
         if self.config.ner_loss == "spans":
@@ -245,11 +278,3 @@ def tag_names(schema: Schema) -> list[str]:
     """The IOB2 tags of the schema's entity labels: O, then B- and I- of each label."""
     return ["O"] + [f"{p}-{label}" for label in schema.entity_labels for p in "BI"]
 
-
-def _non_overlapping(entities: list[Entity]) -> list[Entity]:
-    """The longest entities first, each kept when it overlaps none kept before."""
-    kept: list[Entity] = []
-    for e in sorted(entities, key=lambda e: (e.start - e.end, e.start)):
-        if all(e.end <= k.start or k.end <= e.start for k in kept):
-            kept.append(e)
-    return kept

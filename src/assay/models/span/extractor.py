@@ -11,18 +11,20 @@ import torch.nn.functional as F
 
 from assay.doc import Document, Entity
 from assay.models.base import TorchExtractor, length_batches
+from assay.models.contract import Annotated
+from assay.models.decoding import by_score, select_spans
 from assay.models.encoders import build_encoder
 from assay.models.span.config import SpanConfig
 from assay.models.span.model import SpanModule
+from assay.models.registry import register
 from assay.models.windows import Window, make_windows
 from assay.schema import Schema
 
 MIN_TEXT_PIECES = 16  # what a window must keep for text once the type prompts are in
 
 
+@register(SpanConfig, produces="entities", takes_labels=True)
 class SpanExtractor(TorchExtractor):
-    family = "span"
-    config_class = SpanConfig
     skip_reason = "wider than the longest span scored (model.max_width) or cut by a window's edge"
 
     def __init__(self, config: SpanConfig, schema: Schema, module: SpanModule, tokenizer,
@@ -59,8 +61,9 @@ class SpanExtractor(TorchExtractor):
                    encoder.config.to_dict())
 
     # -- training ---------------------------------------------------------------------------
-    def examples(self, docs: list[Document]) -> list[Window]:
-        """Windows with their gold spans {(first unit, last unit): {type index}}. Entities
+    def examples(self, docs: list[Document], annotated: list[Annotated]) -> list[Window]:
+        """Windows with their gold spans {(first unit, last unit): {type index}} and the types
+        their source annotates (`annotated`: only those are prompted as negatives). Entities
         wider than `max_width` units, or cut by a window's edge, are counted in `skipped`."""
         label_id = {label: k for k, label in enumerate(self.labels)}
         unknown = sorted({e.label for d in docs for e in d.entities} - set(label_id))
@@ -81,13 +84,15 @@ class SpanExtractor(TorchExtractor):
                     self.skipped += w.owned[0] <= first[e.start] < w.owned[1]
                     continue
                 gold.setdefault((first[e.start], last[e.end]), set()).add(label_id[e.label])
-            w.gold = {"spans": gold}
+            w.gold = {"spans": gold, "annotated": [t for t, label in enumerate(self.labels)
+                                                   if annotated[w.doc].entity(label)]}
         return windows
 
     def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
                 ) -> Iterator[dict]:
         """Batches of windows of similar length. With a seed (training), each window prompts
-        its own types, its gold ones and a sampled share of the others, in shuffled order."""
+        its own types, its gold ones and a sampled share of the others its source annotates
+        (a type it does not annotate is never a negative there), in shuffled order."""
         rng = random.Random(seed)
         everything = list(range(len(self.labels)))
         for group in length_batches(windows, batch_size, seed, rng):
@@ -97,7 +102,7 @@ class SpanExtractor(TorchExtractor):
 
     def _training_types(self, window: Window, rng: random.Random) -> list[int]:
         positive = {t for types in window.gold["spans"].values() for t in types}
-        others = [t for t in range(len(self.labels)) if t not in positive]
+        others = [t for t in window.gold["annotated"] if t not in positive]
         types = sorted(positive) + rng.sample(others, round(self.config.negatives * len(others)))
         rng.shuffle(types)
         return types
@@ -137,7 +142,7 @@ class SpanExtractor(TorchExtractor):
             "span_mask": [[True] * len(s) + [False] * (n_spans - len(s)) for s in spans],
         }
         batch = {k: torch.tensor(v, device=self.device) for k, v in batch.items()}
-        batch["windows"], batch["types"], batch["span_list"] = windows, types, spans
+        batch["examples"], batch["types"], batch["span_list"] = windows, types, spans
         if windows[0].gold:
             targets = torch.zeros(len(windows), n_spans, n_types)
             for b, (w, chosen) in enumerate(zip(windows, types)):
@@ -170,25 +175,14 @@ class SpanExtractor(TorchExtractor):
 
     def _predict_batch(self, batch: dict, found: list) -> None:
         probs = torch.sigmoid(self.module(batch).float()).cpu().numpy()
-        for b, (w, spans) in enumerate(zip(batch["windows"], batch["span_list"])):
+        for b, (w, spans) in enumerate(zip(batch["examples"], batch["span_list"])):
             scores = probs[b, :len(spans), :len(self.labels)]
             hits = [(float(scores[s, t]), *spans[s], t)
                     for s, t in zip(*np.nonzero(scores > self.config.threshold))
                     if w.owned[0] <= spans[s][0] < w.owned[1]]
             entities = found[w.doc][0]
-            for score, first, last, t in greedy(hits, self.config.decoding == "nested"):
+            for score, first, last, t in select_spans(hits, lambda h: (h[1], h[2] + 1), by_score,
+                                                      self.config.decoding):
                 entities.append(Entity(w.units[first][0], w.units[last][1], self.labels[t],
                                        score=score, id=f"E{len(entities) + 1}"))
 
-
-def greedy(hits: list[tuple[float, int, int, int]], nested: bool) -> list[tuple]:
-    """The best-scoring (score, first, last, type) first, each kept when it does not overlap
-    one kept before; `nested` also keeps a span inside (or around) a kept one, never the
-    same span twice nor a partial overlap."""
-    kept: list[tuple] = []
-    for hit in sorted(hits, key=lambda h: -h[0]):
-        _, i, j, _ = hit
-        if all(j < a or b < i or nested and (i <= a and b <= j or a <= i and j <= b)
-               and (i, j) != (a, b) for _, a, b, _ in kept):
-            kept.append(hit)
-    return kept

@@ -1,0 +1,141 @@
+"""The experiments of bench/experiments.toml and the records their runs leave: one schema for
+trainings, peers, speed and evaluations alike, so that every report reads one kind of file and
+every figure says which commit, recipe, packages and device made it.
+
+A record lives in bench/results/records/<task>/<name>-s<seed>.json (<name>.json when the
+experiment takes no seed). `bench/run.py` writes them; `bench/report.py` reads them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, model_validator
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = ROOT / "bench" / "experiments.toml"
+RESULTS = ROOT / "bench" / "results"
+RECORDS = RESULTS / "records"
+SCHEMA_VERSION = 1
+
+# run: `assay train` of a recipe; peer: another library on the same data; speed: extraction
+# speed; eval: trained models scored on a task; counts: what the readers read of each corpus
+Kind = Literal["run", "peer", "speed", "eval", "counts"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Experiment(Strict):
+    """One entry of bench/experiments.toml: a recipe with its `--set`s (kind run), or a script
+    of bench/ and its arguments (every other kind); `seeds` are those the experiment is
+    reported over (a script is given `--seed N`; none: it runs once)."""
+    task: str
+    kind: Kind
+    recipe: str | None = None
+    set: list[str] = []
+    script: str | None = None
+    args: list[str] = []
+    seeds: list[int] = []
+
+    @model_validator(mode="after")
+    def _one_way_to_run(self) -> "Experiment":
+        if self.kind == "run" and not (self.recipe and self.seeds and not self.script):
+            raise ValueError("kind run takes a recipe and seeds, and no script")
+        if self.kind != "run" and not (self.script and not self.recipe and not self.set):
+            raise ValueError(f"kind {self.kind} takes a script (and args), not a recipe or sets")
+        return self
+
+
+class Commit(Strict):
+    """The code that made a record: `sha` (None: unknown), `dirty` (uncommitted changes outside
+    bench/results; None: unknown) and how the sha was found (`source`)."""
+    sha: str | None
+    dirty: bool | None
+    source: str
+
+
+class Device(Strict):
+    """The machine a record was made on; `gpu` None means none was there. `source` says whether
+    it was detected or read from what an older record wrote."""
+    arch: str | None
+    cpu: str | None
+    cores: int | None
+    gpu: str | None
+    source: str
+
+    def describe(self) -> str:
+        cores = f"{self.cores} CPU cores" if self.cores else "CPU cores unknown"
+        return ", ".join(p for p in (self.arch, self.cpu, cores, self.gpu or "no GPU") if p)
+
+
+class Record(Strict):
+    """What one run of one experiment (one seed) produced and what produced it.
+
+    `command`: the command that did the work; `recipe`: the resolved recipe of a training run
+    (its recipe.json; None when not kept); `packages`: versions by environment ("assay" for
+    assay's own, a peer's by its name), None when unknown; `results`: what the experiment
+    measured, in the shape its kind gives (run: dev scores of the selected epoch, epochs,
+    seconds per epoch, best epoch by score)."""
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str
+    task: str
+    kind: Kind
+    seed: int | None
+    experiment: Experiment
+    command: str
+    commit: Commit
+    recipe: dict | None
+    packages: dict[str, dict[str, str | None]] | None
+    device: Device
+    date: str
+    results: dict
+    note: str | None = None
+
+
+class MissingRecord(LookupError):
+    """A report names an experiment that is not declared or has no record."""
+
+
+@cache
+def experiments() -> dict[str, Experiment]:
+    """The experiments declared in bench/experiments.toml, by name."""
+    declared = tomllib.loads(EXPERIMENTS.read_text(encoding="utf-8"))
+    return {name: Experiment.model_validate(entry) for name, entry in declared.items()}
+
+
+def record_path(task: str, name: str, seed: int | None) -> Path:
+    return RECORDS / task / (f"{name}.json" if seed is None else f"{name}-s{seed}.json")
+
+
+def save(record: Record) -> Path:
+    """Write `record` in place of any earlier one, atomically (a temporary file renamed)."""
+    path = record_path(record.task, record.name, record.seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        out.write(json.dumps(record.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
+    os.replace(temporary, path)
+    return path
+
+
+def named(name: str) -> list[Record]:
+    """The records of experiment `name`, one per declared seed, in the declared order; a
+    MissingRecord naming the experiment when it is not declared or a record is missing."""
+    experiment = experiments().get(name)
+    if experiment is None:
+        raise MissingRecord(f"experiment {name!r} is not declared in {EXPERIMENTS.name}")
+    paths = {seed: record_path(experiment.task, name, seed) for seed in experiment.seeds or [None]}
+    missing = [seed for seed, path in paths.items() if not path.exists()]
+    if missing:
+        shown = ", ".join(str(paths[seed].relative_to(ROOT)) for seed in missing)
+        make = "; ".join(f"python bench/run.py {name}" + (f" --seed {seed}" if seed is not None
+                                                          else "") for seed in missing)
+        raise MissingRecord(f"experiment {name!r} has no record {shown} (make it with: {make})")
+    return [Record.model_validate_json(p.read_text(encoding="utf-8")) for p in paths.values()]

@@ -1,0 +1,165 @@
+"""Run one experiment of bench/experiments.toml and write its record (bench/records.py): the
+one way a figure in bench/results/ is made.
+
+    .venv/bin/python bench/run.py joint               # every seed it declares
+    .venv/bin/python bench/run.py joint --seed 14     # one of them
+    .venv/bin/python bench/run.py --list
+
+A training run (kind run) is `python -m assay train RECIPE --set train.seed=N --set ...` with
+its model in build/runs/NAME-sN/ (resumed from its checkpoint when one is there); every other
+kind runs its script with `--json FILE` (and `--seed N`), which writes what it measured there;
+a script may report in it the `command` that did the work and the `packages` of the peer
+environments it ran. The record adds the commit, the detected device and assay's package
+versions, taken when the run starts. Then `python bench/report.py` rewrites the reports.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from records import ROOT, Commit, Device, Experiment, Record, experiments, save
+
+RUNS = Path("build/runs")
+SCORES = ("micro_p", "micro_r", "micro_f1", "macro_p", "macro_r", "macro_f1")
+
+
+def current_commit() -> Commit:
+    """HEAD, and whether the tree differs from it outside bench/results (where records land,
+    which change no code)."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    changes = git("status", "--porcelain", "--", ".", ":(exclude)bench/results")
+    return Commit(sha=git("rev-parse", "HEAD"), dirty=bool(changes),
+                  source="git rev-parse HEAD when the run started")
+
+
+def this_device() -> Device:
+    """The machine as found now: the CPU model from /proc/cpuinfo (Linux), the GPU as torch
+    sees it (None when it sees none)."""
+    cpu = None
+    if Path("/proc/cpuinfo").exists():
+        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text(
+            ).splitlines() if line.startswith("model name")]
+        cpu = names[0] if names else None
+    import torch
+
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
+    return Device(arch=platform.machine(), cpu=cpu or platform.processor() or None,
+                  cores=os.cpu_count(), gpu=gpu, source="detected")
+
+
+def assay_packages() -> dict[str, str | None]:
+    def version(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return {"python": platform.python_version(),
+            **{name: version(name) for name in ("assay", "torch", "transformers")}}
+
+
+def provenance() -> dict:
+    return {"commit": current_commit(), "device": this_device(),
+            "packages": {"assay": assay_packages()}, "date": date.today().isoformat()}
+
+
+def train(name: str, experiment: Experiment, seed: int) -> Record:
+    """Train one seed (going on from its checkpoint when an earlier try was interrupted: the
+    record then holds the commit and device of the try that finished) and record it."""
+    output = RUNS / f"{name}-s{seed}"
+    sets = [f"train.seed={seed}", *experiment.set]
+    made = provenance()
+    command = [sys.executable, "-m", "assay", "train", experiment.recipe,
+               *[a for s in [*sets, f"train.output={output}"] for a in ("--set", s)]]
+    resume = (ROOT / output / "checkpoint" / "state.pt").exists()
+    subprocess.run(command + (["--resume"] if resume else []), cwd=ROOT, check=True)
+    return Record(name=name, task=experiment.task, kind="run", seed=seed, experiment=experiment,
+                  command=" ".join(["python -m assay train", experiment.recipe,
+                                    *[f"--set {s}" for s in sets]]),
+                  recipe=json.loads((ROOT / output / "recipe.json").read_text()),
+                  results=summary(ROOT / output), **made)
+
+
+def summary(output: Path) -> dict:
+    """A finished run's dev scores at the selected epoch, its epochs and seconds per epoch."""
+    log = [json.loads(line) for line in (output / "log.jsonl").read_text().splitlines()]
+    best = json.loads((output / "metrics.json").read_text())
+    return {"best_epoch": best["epoch"], "epochs_run": len(log),
+            "seconds_per_epoch": round(statistics.median(r["seconds"] for r in log), 1),
+            "dev": {k: {f: v[f] for f in SCORES} for k, v in best["dev"].items()},
+            "best_by_score": best_by_score(log)}
+
+
+def best_by_score(log: list[dict]) -> dict:
+    """For each dev score, the epoch where its micro F1 was highest, and that F1: what
+    selecting on that score instead would have kept (the run's seed gives the same epochs;
+    only early stopping could end it sooner or later)."""
+    return {score: max(({"epoch": r["epoch"], "micro_f1": r["dev"][score]["micro_f1"]}
+                        for r in log), key=lambda b: b["micro_f1"])
+            for score in log[0]["dev"]}
+
+
+def scripted(name: str, experiment: Experiment, seed: int | None) -> tuple[Record, int]:
+    """The record of the experiment's script, and the script's exit status: a script that
+    wrote its result is recorded even when it then fails (dataset counts that differ from the
+    stated ones)."""
+    arguments = [experiment.script, *experiment.args,
+                 *(["--seed", str(seed)] if seed is not None else [])]
+    made = provenance()
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.json"
+        done = subprocess.run([sys.executable, *arguments, "--json", str(out)], cwd=ROOT)
+        if not out.exists():
+            raise SystemExit(f"{name}: {experiment.script} exited {done.returncode} "
+                             "without writing its result")
+        results = json.loads(out.read_text())
+    command = results.pop("command", " ".join(["python", *arguments]))
+    made["packages"].update(results.pop("packages", {}))
+    return Record(name=name, task=experiment.task, kind=experiment.kind, seed=seed,
+                  experiment=experiment, command=command, recipe=None, results=results,
+                  **made), done.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", nargs="?", help="an experiment of bench/experiments.toml")
+    parser.add_argument("--seed", type=int, help="one of its seeds (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the experiments")
+    args = parser.parse_args()
+    declared = experiments()
+    if args.list or not args.name:
+        for name, e in declared.items():
+            print(f"{name:24} {e.task:16} {e.kind:6} {e.recipe or e.script} {e.seeds or ''}")
+        return 0
+    if args.name not in declared:
+        raise SystemExit(f"no experiment {args.name!r} in bench/experiments.toml "
+                         "(--list shows them)")
+    experiment = declared[args.name]
+    if args.seed is not None and args.seed not in experiment.seeds:
+        raise SystemExit(f"{args.name} declares seeds {experiment.seeds}: declare {args.seed} "
+                         "in bench/experiments.toml first, so that the reports show it")
+    status = 0
+    for seed in [args.seed] if args.seed is not None else experiment.seeds or [None]:
+        if experiment.kind == "run":
+            record = train(args.name, experiment, seed)
+        else:
+            record, code = scripted(args.name, experiment, seed)
+            status = status or code
+        print(f"wrote {save(record).relative_to(ROOT)}")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""The one data path into training: a recipe's sources read into Documents, the dev carve, and
+the Mix that says which labels each document's source annotates and how often its examples
+are seen an epoch.
+
+A one-source recipe (`[data] format`, `train`) is a Mix of one source that annotates every
+label, seen once an epoch: it trains exactly as before Mixes existed.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assay import formats
+from assay.doc import Document
+from assay.errors import Problems
+from assay.labels import LabelMap
+from assay.models.contract import EVERYTHING, Annotated
+from assay.training.recipe import DataConfig, RecipeError, SourceConfig
+
+
+@dataclass
+class TrainingData:
+    """Training documents, each with the index of its source and what that source annotates."""
+
+    docs: list[Document]
+    source: list[int]                 # the source of each document
+    names: list[str]                  # each source's name
+    annotates: list[Annotated]        # what each source annotates
+    weights: list[float] = field(default_factory=list)
+    inverse: bool = False             # sample sources inversely to their size
+
+    @property
+    def annotated(self) -> list[Annotated]:
+        """What each document's source annotates (the families' `examples` take this)."""
+        return [self.annotates[s] for s in self.source]
+
+    def counts(self) -> dict[str, int]:
+        """Documents per source."""
+        return {name: self.source.count(k) for k, name in enumerate(self.names)}
+
+    def take(self, n: int | None) -> "TrainingData":
+        """The first `n` documents only (all when None)."""
+        return replace(self, docs=self.docs[:n], source=self.source[:n])
+
+
+def read_docs(paths: list[str], format: str, lenient: bool, relabel: LabelMap | None = None,
+              say=print) -> list[Document]:
+    """The documents of these files, read with `format`; with `lenient`, bad records are
+    skipped and counted (the count said), else the first stops the run."""
+    problems = Problems(strict=not lenient)
+    docs = [d for p in paths for d in formats.read(p, format, problems)]
+    if problems.errors:
+        say(f"{', '.join(paths)}: {problems.summary()}")
+    if relabel:
+        docs = [relabel(d) for d in docs]
+        if relabel.dropped:
+            say(f"{', '.join(paths)}: {relabel.summary()}")
+    return docs
+
+
+def label_map(source: SourceConfig) -> LabelMap:
+    return LabelMap(source.label_map, source.label_prefix,
+                    None if source.labels is None else frozenset(source.labels))
+
+
+def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Document] | None]:
+    """(the training data, the dev documents or None) that a recipe's `[data]` names."""
+    sources = data.all_sources()
+    mix = bool(data.sources)
+    docs, source, annotates, dev = [], [], [], []
+    for k, s in enumerate(sources):
+        read = read_docs(s.train, s.format, s.lenient or data.lenient, label_map(s), say)
+        if mix:  # the multitask protocol scores each dataset on what it annotates
+            read = [tag_dataset(d, s.name) for d in read]
+        docs += read
+        source += [k] * len(read)
+        annotates.append(_annotates(s, read) if mix else EVERYTHING)
+        dev += [tag_dataset(d, s.name) for d in
+                read_docs(s.dev, s.format, s.lenient or data.lenient, label_map(s), say)]
+    if data.dev:
+        dev += read_docs([data.dev], data.format, data.lenient, say=say)
+    training = TrainingData(docs, source, [s.name for s in sources], annotates,
+                            [s.weight for s in sources], data.sampling == "inverse")
+    if data.dev_ids:
+        ids = dev_ids(docs, Path(data.dev_ids))
+        kept = [k for k, d in enumerate(docs) if d.id not in ids]
+        dev = [d for d in docs if d.id in ids]
+        training = replace(training, docs=[docs[k] for k in kept],
+                           source=[source[k] for k in kept])
+    return training, dev or None
+
+
+def tag_dataset(doc: Document, name: str) -> Document:
+    """`doc` with its source's name as `meta["dataset"]`, unless it names one already."""
+    return doc if "dataset" in doc.meta else replace(doc, meta={**doc.meta, "dataset": name})
+
+
+def _annotates(source: SourceConfig, docs: list[Document]) -> Annotated:
+    entities = source.labels if source.labels is not None else \
+        {e.label for d in docs for e in d.entities}
+    relations = source.relations if source.relations is not None else \
+        {r.label for d in docs for r in d.relations}
+    return Annotated(frozenset(entities), frozenset(relations))
+
+
+def dev_ids(docs: list[Document], ids_file: Path) -> set[str]:
+    """The document ids the file lists (one a line, # comments); every one must be in `docs`."""
+    lines = (line.split("#")[0].strip() for line in ids_file.read_text().splitlines())
+    ids = {line for line in lines if line}
+    missing = ids - {d.id for d in docs}
+    if missing:
+        raise RecipeError(f"data.dev_ids: {ids_file} lists {len(missing)} ids that the training "
+                          f"data lacks, e.g. {sorted(missing)[:3]}")
+    return ids
+
+
+def carve(docs: list[Document], ids_file: Path) -> tuple[list[Document], list[Document]]:
+    """(the documents whose ids the file does not list, those it lists)."""
+    ids = dev_ids(docs, ids_file)
+    return [d for d in docs if d.id not in ids], [d for d in docs if d.id in ids]
+
+
+class EpochSampler:
+    """Which examples an epoch trains on. Each source's examples are seen `weight` times an
+    epoch on average (every one `int(weight)` times, plus a random share of them for the
+    fraction); with `inverse`, each source gives the mean source size times its weight. The
+    epoch's size is the same every epoch, and one-source data at weight 1 is every example once,
+    in the order given."""
+
+    def __init__(self, example_sources: list[int], weights: list[float], inverse: bool):
+        self.members = [[i for i, s in enumerate(example_sources) if s == k]
+                        for k in range(len(weights))]
+        sizes = [len(m) for m in self.members]
+        present = [n for n in sizes if n]
+        mean = sum(present) / max(1, len(present))
+        self.quota = [round(w * (mean if inverse and n else n)) for w, n in zip(weights, sizes)]
+        self.identity = self.quota == sizes
+
+    def __len__(self) -> int:
+        return sum(self.quota)
+
+    def epoch(self, seed: int) -> list[int]:
+        """The indices of the examples of the epoch drawn with `seed` (repeats allowed)."""
+        if self.identity:
+            return list(range(len(self)))
+        rng = random.Random(seed)
+        chosen: list[int] = []
+        for members, quota in zip(self.members, self.quota):
+            if not members:
+                continue
+            rounds, rest = divmod(quota, len(members))
+            chosen += members * rounds + rng.sample(members, rest)
+        return sorted(chosen)
