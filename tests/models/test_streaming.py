@@ -1,14 +1,17 @@
 """Extraction streams (documents are read as they are needed) and `assay bench speed`."""
 import json
+import shutil
 from itertools import count, islice
 
+import pytest
 from typer.testing import CliRunner
 
 from assay import formats
 from assay.cli import app
 from assay.doc import Document
 from assay.models.base import CHUNK
-from assay.pipeline import load
+from assay.pipeline import PIPELINE, load
+from assay.speed import measure
 from tests.models.conftest import SAMPLE
 
 runner = CliRunner()
@@ -56,6 +59,24 @@ def test_bench_speed_reports_throughput_ceiling_and_memory(trained, tmp_path):
     for key in ("sentences_per_s", "ceiling_sentences_per_s", "tokens_per_s", "peak_rss_mib"):
         assert figures[key] > 0
     assert "encoder only (ceiling)" in result.output
+
+
+@pytest.mark.parametrize("model", ["trained_span", "trained_docre", "pipeline"])
+def test_bench_speed_times_every_family_and_a_pipeline(model, request, tmp_path):
+    """docre times the marked windows it reads; a pipeline, each step's encoder on what the
+    step before it found."""
+    if model == "pipeline":
+        for step in ("span", "docre"):
+            shutil.copytree(request.getfixturevalue(f"trained_{step}"), tmp_path / step)
+        (tmp_path / PIPELINE).write_text(json.dumps({"steps": ["span", "docre"]}))
+        folder = tmp_path
+    else:
+        folder = request.getfixturevalue(model)
+    nlp = load(folder)
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    figures = measure(nlp, lambda: iter(docs), runs=1)
+    assert figures["sentences"] == 4 and figures["tokens"] > figures["sentences"]
+    assert figures["sentences_per_s"] > 0 and figures["ceiling_sentences_per_s"] > 0
 
 
 def test_cycled_documents_have_ids_of_their_own():

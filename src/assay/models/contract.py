@@ -35,6 +35,12 @@ class Family:
     onnx: bool = False          # the network exports to ONNX and runs there (`OnnxExportable`)
 
     @property
+    def finds(self) -> str:
+        """What it finds, in words."""
+        return {"entities": "entities", "entities+relations": "entities and relations",
+                "relations": "relations between given entities"}[self.produces]
+
+    @property
     def finds_entities(self) -> bool:
         return self.produces != "relations"
 

@@ -40,8 +40,17 @@ class TrainingData:
         return {name: self.source.count(k) for k, name in enumerate(self.names)}
 
     def take(self, n: int | None) -> "TrainingData":
-        """The first `n` documents only (all when None)."""
-        return replace(self, docs=self.docs[:n], source=self.source[:n])
+        """The first `n` documents of each source only (all when None)."""
+        if n is None:
+            return self
+        seen = [0] * len(self.names)
+        kept = []
+        for k, s in enumerate(self.source):
+            seen[s] += 1
+            if seen[s] <= n:
+                kept.append(k)
+        return replace(self, docs=[self.docs[k] for k in kept],
+                       source=[self.source[k] for k in kept])
 
 
 def read_docs(paths: list[str], format: str, lenient: bool, relabel: LabelMap | None = None,
@@ -75,7 +84,8 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
             read = [tag_dataset(d, s.name) for d in read]
         docs += read
         source += [k] * len(read)
-        annotates.append(_annotates(s, read) if mix else EVERYTHING)
+        annotates.append(_annotates(s, read) if mix and data.unannotated == "unknown"
+                         else EVERYTHING)
         dev += [tag_dataset(d, s.name) for d in
                 read_docs(s.dev, s.format, s.lenient or data.lenient, label_map(s), say)]
     if data.dev:

@@ -18,13 +18,14 @@ class RecipeError(ValueError):
     pass
 
 
-def _known_format(value: str | None) -> str | None:
+def known_format(value: str | None) -> str | None:
     if value is not None and value not in formats.FORMATS:
         raise ValueError(f"unknown format {value!r}; known: {', '.join(formats.FORMATS)}")
     return value
 
 
-def _one_or_more(value):
+def one_or_more(value):
+    """A list of paths, from one path or several."""
     return [value] if isinstance(value, str) else value
 
 
@@ -52,9 +53,15 @@ class SourceConfig(BaseModel):
                           "examples is seen, on average (0.5: a random half each epoch)")
     lenient: bool = False
 
-    _formats = field_validator("format")(classmethod(lambda cls, v: _known_format(v)))
-    _paths = field_validator("train", "dev", mode="before")(
-        classmethod(lambda cls, v: _one_or_more(v)))
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value):
+        return known_format(value)
+
+    @field_validator("train", "dev", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return one_or_more(value)
 
 
 class DataConfig(BaseModel):
@@ -69,6 +76,10 @@ class DataConfig(BaseModel):
         "weights", description="weights: each source's examples `weight` times an epoch; "
         "inverse: each source gives the same number of examples an epoch (the mean size "
         "times its weight), as SRU-NER samples inversely to dataset size")
+    unannotated: Literal["unknown", "negative"] = Field(
+        "unknown", description="a type a source does not annotate, in its documents: unknown "
+        "(no loss either way: the Mix's point) or negative (every source taken to annotate "
+        "every type, as plain concatenation does; for comparison)")
     dev: str | None = Field(None, description="for selection (read with `format`); without "
                             "it or the sources' own, the last epoch wins")
     dev_ids: str | None = Field(None, description="instead of `dev`: a file of document ids (one "
@@ -76,8 +87,15 @@ class DataConfig(BaseModel):
     protocol: str = "strict"
     lenient: bool = False
 
-    _paths = field_validator("train", mode="before")(classmethod(lambda cls, v: _one_or_more(v)))
-    _formats = field_validator("format")(classmethod(lambda cls, v: _known_format(v)))
+    @field_validator("format")
+    @classmethod
+    def _known_format(cls, value):
+        return known_format(value)
+
+    @field_validator("train", mode="before")
+    @classmethod
+    def _one_or_more(cls, value):
+        return one_or_more(value)
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -126,7 +144,8 @@ class TrainConfig(BaseModel):
     seed: int = 13
     eval_batch_size: int = Field(64, ge=1)
     save_dtype: Literal["float32", "float16", "bfloat16"] = "float32"
-    max_docs: int | None = Field(None, ge=1, description="train on the first N documents only")
+    max_docs: int | None = Field(None, ge=1, description="train on the first N documents of each "
+                                    "source only")
 
 
 class Recipe(BaseModel):
