@@ -8,6 +8,7 @@ import pytest
 
 from assay import formats, load
 from assay.doc import Document
+from assay.models.contract import LabelPrompted, OnnxExportable, Trainable
 from assay.models.registry import families, load_model
 from tests.models.conftest import SAMPLE
 from tests.models.tiny import TINY
@@ -45,6 +46,13 @@ def scores(doc: Document, family) -> list:
     """The scores of what the family predicted."""
     return [e.score for e in doc.entities if family.finds_entities] + \
         [r.score for r in doc.relations if family.finds_relations]
+
+
+def test_implements_the_contract_it_declares(trained):
+    model = load_model(trained)
+    assert isinstance(model, Trainable)
+    assert isinstance(model, LabelPrompted) == model.family.takes_labels
+    assert isinstance(model, OnnxExportable) == model.family.onnx
 
 
 def test_overfits_the_sample_and_predicts_it_exactly(trained):
