@@ -14,17 +14,19 @@ from assay.doc import Document
 
 @dataclass
 class LabelMap:
-    """`mapping` renames labels (entity and relation labels alike; others stay as they are),
-    then `prefix` is put before every label; `keep` (entity labels, after renaming): only
-    these entity types are kept."""
+    """`mapping` renames labels (of entities, mention groups and relations alike; others stay
+    as they are), then `prefix` is put before every label; `keep` and `keep_relations` (labels
+    after renaming): only these entity and relation types are kept (None: all)."""
 
     mapping: dict[str, str] = field(default_factory=dict)
     prefix: str = ""
     keep: frozenset[str] | None = None
+    keep_relations: frozenset[str] | None = None
     dropped: Counter = field(default_factory=Counter)  # what was left out, by kind and label
 
     def __bool__(self) -> bool:
-        return bool(self.mapping or self.prefix or self.keep is not None)
+        return bool(self.mapping or self.prefix or self.keep is not None
+                    or self.keep_relations is not None)
 
     def label(self, name: str) -> str:
         return self.prefix + self.mapping.get(name, name)
@@ -44,16 +46,19 @@ class LabelMap:
         for g in doc.groups:
             mentions = [m for m in g.mentions if m in ids]
             if mentions:
-                groups.append(replace(g, mentions=mentions))
+                label = None if g.label is None else self.label(g.label)
+                groups.append(replace(g, mentions=mentions, label=label))
             else:
                 ids.discard(g.id)
                 self.dropped["group emptied"] += 1
         relations = []
         for r in doc.relations:
-            if r.head in ids and r.tail in ids:
-                relations.append(replace(r, label=self.label(r.label)))
+            label = self.label(r.label)
+            if r.head in ids and r.tail in ids and (self.keep_relations is None
+                                                    or label in self.keep_relations):
+                relations.append(replace(r, label=label))
             else:
-                self.dropped[f"relation {self.label(r.label)}"] += 1
+                self.dropped[f"relation {label}"] += 1
         return replace(doc, entities=entities, relations=relations, groups=groups)
 
     def summary(self) -> str:

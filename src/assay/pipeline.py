@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from assay.doc import Document
-from assay.models.contract import Extractor, Family
+from assay.models.contract import Extractor
 
 ZOO = Path(__file__).parent / "zoo"
 #: a pipeline directory's list of steps: {"steps": ["ner", "re"]}, each a model directory in it
@@ -49,23 +49,6 @@ class Pipeline:
         self.extractors = extractors
         self.schema = extractors[-1].schema
         self._ids = count(1)
-
-    @property
-    def families(self) -> list[Family]:
-        return [e.family for e in self.extractors]
-
-    @property
-    def finds_entities(self) -> bool:
-        """Whether some step finds entities (else they must come with the documents)."""
-        return any(f.finds_entities for f in self.families)
-
-    @property
-    def finds_relations(self) -> bool:
-        return any(f.finds_relations for f in self.families)
-
-    @property
-    def takes_labels(self) -> bool:
-        return any(f.takes_labels for f in self.families)
 
     def __call__(self, text: str | Document) -> Document:
         return next(self.pipe([text]))

@@ -22,7 +22,8 @@ from typing import Callable, Iterable, Iterator
 import torch
 
 from assay.doc import Document
-from assay.models.base import CHUNK, TorchExtractor, default_batch_size, inference
+from assay.models.base import CHUNK, default_batch_size, inference
+from assay.models.contract import Trainable
 from assay.models.windows import make_windows
 
 WARM_UP = 256  # documents run once, untimed, before the timed runs
@@ -52,9 +53,9 @@ def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None 
     steps (median of `runs`, after a warm-up on the first documents), and the process's peak
     memory. Tokens are the sub-word pieces of the text as the first step's tokenizer cuts it.
     `docs()` gives the documents anew each run."""
-    steps = [e for e in nlp.extractors if isinstance(e, TorchExtractor)]
+    steps = [e for e in nlp.extractors if isinstance(e, Trainable)]
     if not steps:
-        raise ValueError("assay bench speed times PyTorch models; this pipeline has none")
+        raise ValueError("assay bench speed times models with encoders; this pipeline has none")
     first = steps[0]
     device = first.device
     batch_size = batch_size or default_batch_size(device)
@@ -79,7 +80,7 @@ def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None 
                     _synchronise(device)
                     start = time.perf_counter()
                     with inference(device):
-                        for encoder in step.module.encoders():
+                        for encoder in step.encoders():
                             encoder(**batch)
                     _synchronise(device)
                     seconds += time.perf_counter() - start

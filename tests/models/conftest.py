@@ -35,7 +35,8 @@ def write_recipe(folder: Path, encoder: Path, tiny: Tiny | None = None, **train)
     model = {**tiny.model, "encoder": str(encoder)}
     settings = {"output": str(folder / "model"), "epochs": tiny.epochs,
                 "batch_size": tiny.batch_size, "lr_encoder": 3e-3, "lr_head": 1e-2,
-                "warmup": 0.05, "patience": tiny.epochs, "metric": tiny.metric, "seed": 1, **train}
+                "warmup": 0.05, "patience": tiny.epochs, "metric": tiny.metric, "seed": 1,
+                **tiny.train, **train}
     recipe = folder / "recipe.toml"
     recipe.write_text(f"""
 [data]

@@ -117,7 +117,7 @@ def test_mix_recipe_trains_end_to_end(tmp_path, encoder):
     scores = train(load_recipe(mix_recipe(tmp_path, encoder, TINY["span"]["plain"])), quiet=True)
     assert set(scores["dev"]) == {"disjoint", "merged"}
     card = (tmp_path / "model" / "README.md").read_text()
-    assert card.count(str(SAMPLE)) == 2
+    assert card.count(f"- train: {SAMPLE}") == 2
 
 
 def test_sampling_weights_and_inverse_sizes():

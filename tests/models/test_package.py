@@ -45,3 +45,11 @@ def test_a_failed_release_leaves_the_entry_there(trained, tmp_path, monkeypatch)
     assert isinstance(result.exception, OSError)
     assert "against" not in json.loads((tmp_path / "tiny" / "shipping.json").read_text())
     assert [p.name for p in tmp_path.iterdir()] == ["tiny"]
+
+
+def test_as_the_issue_writes_it_run_dir_and_name_only(trained, tmp_path):
+    """With no --data, the model is scored on the dev data its own recipe names."""
+    result = runner.invoke(app, ["package", str(trained), "--name", "tiny", "--zoo", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "tiny" / "shipping.json").read_text())
+    assert report["float32"]["total"] == 1.0 and report["dev"].endswith("recipe.json")

@@ -3,7 +3,7 @@ trains on the shipped sample and holds to the contract. A family joins the suite
 entry here; a registered family without one fails the suite."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,7 @@ class Tiny:
     # whether the tiny model, overfit on four short sentences, still predicts them exactly
     # after 300 words of filler in the same sentence (else: only that it reads them)
     exact_in_context: bool = True
+    train: dict = field(default_factory=dict)  # other [train] settings
 
 
 JOINT = {"family": "joint", "max_length": 64, "dropout": 0.0, "char_dim": 8}

@@ -20,8 +20,8 @@ FORMAT_HELP = (f"one of: {', '.join(formats.FORMATS)}. somd and brat span severa
 LENIENT_HELP = "skip bad records, count and report them, instead of stopping at the first"
 
 
-def check_format(name: str) -> str:
-    if name not in formats.FORMATS:
+def check_format(name: str | None) -> str | None:
+    if name is not None and name not in formats.FORMATS:
         raise typer.BadParameter(f"unknown format {name!r}; known: {', '.join(formats.FORMATS)}")
     return name
 

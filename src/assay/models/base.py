@@ -194,11 +194,18 @@ class TorchExtractor:
     def default_batch(self) -> int:
         return default_batch_size(self.device)
 
+    def encoders(self) -> list[nn.Module]:
+        return self.module.encoders()
+
     def encoder_batches(self, docs: list[Document], batch_size: int) -> Iterator[dict]:
-        """What the encoder reads when predicting these documents, batch by batch
-        (`input_ids`, `attention_mask`): `assay bench speed` times the bare encoder on it."""
+        """What the encoders read when predicting these documents, batch by batch
+        (`input_ids`, `attention_mask`): `assay bench speed` times the bare encoders on it."""
         for batch in self.batches(self.prediction_inputs(self.model_view(docs)), batch_size):
-            yield {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
+            yield self.encoder_inputs(batch)
+
+    def encoder_inputs(self, batch: dict) -> dict:
+        """The encoder's inputs in a batch of `batches`."""
+        return {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"]}
 
     def prediction_inputs(self, docs: list[Document]) -> list:
         """What `batches` is given for these documents when predicting: their windows."""
@@ -222,7 +229,7 @@ class TorchExtractor:
 
     def parameter_groups(self) -> tuple[list, list]:
         """(encoder parameters, head parameters), for their separate learning rates."""
-        encoder_ids = {id(p) for e in self.module.encoders() for p in e.parameters()}
+        encoder_ids = {id(p) for e in self.encoders() for p in e.parameters()}
         params = [p for p in self.module.parameters() if p.requires_grad]
         return ([p for p in params if id(p) in encoder_ids],
                 [p for p in params if id(p) not in encoder_ids])

@@ -107,6 +107,7 @@ class Trainable(Extractor, Protocol):
 
     module: torch.nn.Module    # every trained parameter (checkpoints save its state)
     device: torch.device
+    tokenizer: object          # its fast tokenizer (sub-word pieces with character offsets)
     skipped: int               # gold annotations the last `examples` call could not use
     skip_reason: str           # ... and why, said after the count
 
@@ -128,7 +129,8 @@ class Trainable(Extractor, Protocol):
     def batches(self, examples: list[Example], batch_size: int, seed: int | None = None
                 ) -> Iterator[dict]:
         """Batches of examples of similar length; with a seed (training), in a random order
-        drawn from it, so that a resumed run sees the same batches."""
+        drawn from it, so that a resumed run sees the same batches. A batch holds its
+        examples under `"examples"` (the Trainer counts them)."""
         ...
 
     def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
@@ -138,6 +140,15 @@ class Trainable(Extractor, Protocol):
 
     def parameter_groups(self) -> tuple[list, list]:
         """(encoder parameters, head parameters): they get separate learning rates."""
+        ...
+
+    def encoders(self) -> list["torch.nn.Module"]:
+        """The pretrained encoders it runs (one, or one per task)."""
+        ...
+
+    def encoder_batches(self, docs: list[Document], batch_size: int) -> Iterator[dict]:
+        """The encoders' inputs (`input_ids`, `attention_mask`) when predicting `docs`, batch
+        by batch: `assay bench speed` times the bare encoders on them, the ceiling."""
         ...
 
     def save(self, path: Path, dtype: "torch.dtype | None" = None) -> None:

@@ -53,14 +53,14 @@ def _discover() -> None:
     global _discovered
     if _discovered:
         return
-    _discovered = True
     import assay.models
 
     for module in pkgutil.iter_modules(assay.models.__path__):
         if module.ispkg:
             importlib.import_module(f"assay.models.{module.name}")
     for entry in entry_points(group="assay.families"):
-        importlib.import_module(entry.value)
+        importlib.import_module(entry.module)
+    _discovered = True  # only once every import has succeeded
 
 
 def families() -> dict[str, Family]:

@@ -8,7 +8,7 @@ label, seen once an epoch: it trains exactly as before Mixes existed.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assay import formats
@@ -27,7 +27,7 @@ class TrainingData:
     source: list[int]                 # the source of each document
     names: list[str]                  # each source's name
     annotates: list[Annotated]        # what each source annotates
-    weights: list[float] = field(default_factory=list)
+    weights: list[float]              # how often each source's examples are seen an epoch
     inverse: bool = False             # sample sources inversely to their size
 
     @property
@@ -70,7 +70,8 @@ def read_docs(paths: list[str], format: str, lenient: bool, relabel: LabelMap | 
 
 def label_map(source: SourceConfig) -> LabelMap:
     return LabelMap(source.label_map, source.label_prefix,
-                    None if source.labels is None else frozenset(source.labels))
+                    None if source.labels is None else frozenset(source.labels),
+                    None if source.relations is None else frozenset(source.relations))
 
 
 def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Document] | None]:
@@ -82,6 +83,9 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
         read = read_docs(s.train, s.format, s.lenient or data.lenient, label_map(s), say)
         if mix:  # the multitask protocol scores each dataset on what it annotates
             read = [tag_dataset(d, s.name) for d in read]
+        unused = sorted(set(s.labels or ()) - {e.label for d in read for e in d.entities})
+        if unused:
+            say(f"source {s.name}: no training entity has the label(s) {unused} it lists")
         docs += read
         source += [k] * len(read)
         annotates.append(_annotates(s, read) if mix and data.unannotated == "unknown"
@@ -145,6 +149,10 @@ class EpochSampler:
         present = [n for n in sizes if n]
         mean = sum(present) / max(1, len(present))
         self.quota = [round(w * (mean if inverse and n else n)) for w, n in zip(weights, sizes)]
+        starved = [k for k, (n, q) in enumerate(zip(sizes, self.quota)) if n and not q]
+        if starved:
+            raise RecipeError(f"data.sources[{starved[0]}]: its weight gives it no example "
+                              "an epoch; raise it")
         self.identity = self.quota == sizes
 
     def __len__(self) -> int:
@@ -161,4 +169,5 @@ class EpochSampler:
                 continue
             rounds, rest = divmod(quota, len(members))
             chosen += members * rounds + rng.sample(members, rest)
-        return sorted(chosen)
+        rng.shuffle(chosen)  # copies of an example apart, not side by side in one batch
+        return chosen

@@ -47,8 +47,9 @@ class SourceConfig(BaseModel):
     labels: list[str] | None = Field(None, description="the entity types it annotates (after "
                                      "the map); entities of other types are left out and "
                                      "counted. Default: every type it holds")
-    relations: list[str] | None = Field(None, description="the relation types it annotates; "
-                                        "default: every type it holds")
+    relations: list[str] | None = Field(None, description="the relation types it annotates "
+                                        "(after the map); relations of other types are left "
+                                        "out and counted. Default: every type it holds")
     weight: float = Field(1.0, gt=0, description="how many times an epoch each of its "
                           "examples is seen, on average (0.5: a random half each epoch)")
     lenient: bool = False
@@ -107,6 +108,9 @@ class DataConfig(BaseModel):
             raise ValueError("give format: the format of train and dev")
         if self.sources and self.dev_ids and any(s.dev for s in self.sources):
             raise ValueError("give the sources' dev or dev_ids, not both")
+        names = [s.name for s in self.sources if s.name]
+        if len(names) != len(set(names)):
+            raise ValueError(f"sources: two are named {sorted(n for n in names if names.count(n) > 1)[0]!r}")
         return self
 
     @field_validator("protocol")

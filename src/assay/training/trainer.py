@@ -202,7 +202,9 @@ class Trainer:
 
     def card(self, scores: dict, record: dict) -> str:
         data, model = self.recipe.data, self.recipe.model
-        dev = data.dev or f"the training documents listed in {data.dev_ids}, held out"
+        dev = (data.dev or data.dev_ids and f"the training documents listed in {data.dev_ids}, "
+               "held out" or ", ".join(p for s in data.all_sources() for p in s.dev)
+               or "none (the last epoch is kept)")
         counts = self.data.counts()
         lines = [f"# {self.output.name}", "",
                  f"A `{model.get('family')}` model on the `{model.get('encoder', 'minilm')}` "
@@ -233,7 +235,7 @@ class Trainer:
 
 def train(recipe: Recipe, resume: bool = False, quiet: bool = False) -> dict:
     """Read the recipe's data, train, and return the best dev scores."""
-    data, dev_docs = read_sources(recipe.data, say=(lambda _: None) if quiet else print)
+    data, dev_docs = read_sources(recipe.data)  # what it skips or leaves out is always said
     return Trainer(recipe, data.take(recipe.train.max_docs), dev_docs, quiet=quiet
                    ).fit(resume=resume)
 

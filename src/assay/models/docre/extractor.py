@@ -165,9 +165,10 @@ class DocREExtractor(TorchExtractor):
         elif self.config.thresholding == "adaptive":
             loss = adaptive_threshold_loss(logits, batch["targets"], batch.get("unknown"))
         else:
-            known = ~batch["unknown"][:, 1:] if "unknown" in batch else None
-            loss = F.binary_cross_entropy_with_logits(logits[:, 1:], batch["targets"][:, 1:],
-                                                      weight=known)
+            known = (~batch["unknown"][:, 1:] if "unknown" in batch
+                     else torch.ones_like(logits[:, 1:], dtype=torch.bool))
+            loss = F.binary_cross_entropy_with_logits(  # the mean over what is annotated
+                logits[:, 1:][known], batch["targets"][:, 1:][known])
         return {"loss": loss, "re": loss}
 
     # -- prediction -----------------------------------------------------------------------
@@ -178,11 +179,10 @@ class DocREExtractor(TorchExtractor):
     def prediction_inputs(self, docs: list[Document]) -> list[DocExample]:
         return [self._example(k, doc, False) for k, doc in enumerate(docs)]
 
-    def encoder_batches(self, docs: list[Document], batch_size: int) -> Iterator[dict]:
-        """The windows of marked text the encoder reads for these documents."""
-        for batch in self.batches(self.prediction_inputs(docs), batch_size):
-            ids, mask, _ = self.module.windows(batch["sequences"], batch["special"])
-            yield {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
+    def encoder_inputs(self, batch: dict) -> dict:
+        """The windows of marked text the encoder reads for the batch's documents."""
+        ids, mask, _ = self.module.windows(batch["sequences"], batch["special"])
+        return {"input_ids": ids.to(self.device), "attention_mask": mask.to(self.device)}
 
     def answer(self, doc: Document, entities: list[Entity], relations: list[Relation]
                ) -> Document:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assay.models.decoding import by_score, select_spans
+from assay.models.decoding import select_spans
 from assay.text.bio import tags_to_spans
 
 
@@ -107,8 +107,9 @@ def decode_spans(log_probs: np.ndarray, lengths: list[int], labels: list[str]
         firsts, widths = np.nonzero(best[w] > 0)
         inside = firsts + widths < n
         candidates = [(float(probs[w, i, k, best[w, i, k]]), int(i), int(i + k + 1),
-                       labels[best[w, i, k] - 1])
+                       int(best[w, i, k]))
                       for i, k in zip(firsts[inside], widths[inside])]
-        kept = select_spans(candidates, lambda c: (c[1], c[2]), by_score)
-        found.append(sorted((first, end, label, p) for p, first, end, label in kept))
+        # ties of probability go to the later start, the longer span, the later label
+        kept = select_spans(candidates, lambda c: (c[1], c[2]), lambda c: c)
+        found.append(sorted((first, end, labels[label - 1], p) for p, first, end, label in kept))
     return found

@@ -98,7 +98,8 @@ class JointExtractor(TorchExtractor):
                       "pairs": [(spans[h] + spans[t], gold.get((h, t), 0))
                                 for h in spans for t in spans if h != t],
                       "unknown": ([not source.entity(x) for x in self.schema.entity_labels],
-                                  [not source.relation(r) for r in self.relations])}
+                                  [False] + [not source.relation(r)
+                                             for r in self.relations[1:]])}
         return windows
 
     def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
