@@ -44,4 +44,9 @@ TINY: dict[str, dict[str, Tiny]] = {
                              "grouping": "mention", "emb_size": 32, "block_size": 8},
                             "strict", "relations_strict.micro_f1", epochs=40,
                             exact_in_context=False)},
+    # nested mentions as actions; one sentence a step: a tiny random encoder needs the steps
+    "transition": {"plain": Tiny({"family": "transition", "max_length": 64, "dropout": 0.0,
+                                  "position_dropout": 0.0, "latent_dropout": 0.0,
+                                  "half_context": 16}, "strict", "entities_strict.micro_f1",
+                                 epochs=200, batch_size=1, exact_in_context=False)},
 }

@@ -1,0 +1,180 @@
+"""The `transition` network (SRU-NER): word vectors from the encoder, and an action generator
+that reads, at each step, the next word and a Slot-based Recurrent Unit (SRU) over the words.
+
+Slots: [CLS] w_1 .. w_N [SEP], each a word's sub-word vectors max-pooled (S, Q × d). The SRU's
+state C starts as S; after each step the weighted embedding Ω of the actions the model chose is
+added to the slot of the word the step looked at (BOA, a learned vector, to the CLS slot before
+the first step). It is read by attention centred on that slot: A = Dropout(L)·D2·(α·C + P)ᵀ over
+J latent vectors L and relative position embeddings P, w = softmax over slots of max_j A_jq,
+h = Σ_q w_q (C_q ⊙ D1). Step t scores every action, u(t) = MLP([S_next ; h]); a sigmoid each,
+several actions may be taken at one step.
+
+As the reference implementation does (the paper is less precise): Ω weighs each action taken
+(u_a ≥ u_SH) by its softmax probability; the word pointer follows the gold in training (the
+actions' memory is always the model's own); D1, D2 start at ones, L and BOA at zeros.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from assay.models.transition.actions import EOA, SH
+from assay.models.transition.config import TransitionConfig
+
+NEGATIVE = -1e9  # attention score of a padding slot
+
+
+def step_loss(logits: torch.Tensor, gold: torch.Tensor, unknown: torch.Tensor | None,
+              may_yield: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(each sentence's loss at this step [B], whether it yields the step [B]): the mean binary
+    cross-entropy of the actions against the gold row `gold` [B, A]. Actions of the types a
+    sentence's source does not annotate (`unknown` [B, A]) are not counted, but at EOA (nothing
+    may stay open at the end); where such an action outscores SH at a gold SH step, and the
+    sentence `may_yield` [B], the step is the model's: SH is not counted either, and comes
+    again at the next step (the paper's inserted SH row)."""
+    counted = torch.ones_like(gold, dtype=torch.bool)
+    yields = torch.zeros_like(may_yield)
+    if unknown is not None:
+        counted = ~unknown | (gold[:, EOA] == 1)[:, None]
+        wants = (unknown & (logits > logits[:, SH:SH + 1])).any(1)
+        yields = may_yield & (gold[:, SH] == 1) & wants
+        counted[:, SH] &= ~yields
+    bce = F.binary_cross_entropy_with_logits(logits.float(), gold, reduction="none")
+    return (bce * counted).sum(1) / counted.sum(1).clamp(min=1), yields
+
+
+class SlotRecurrentUnit(nn.Module):
+    def __init__(self, config: TransitionConfig, dim: int, n_latent: int):
+        super().__init__()
+        h = config.half_context
+        self.half_context = h
+        self.latent = nn.Parameter(torch.zeros(n_latent, dim))
+        self.d1 = nn.Parameter(torch.ones(dim))
+        self.d2 = nn.Parameter(torch.ones(dim))
+        # offsets -h..h, then the CLS slot, then anything further than h
+        self.positions = nn.Embedding(2 * h + 3, dim)
+        self.alpha = nn.Parameter(torch.tensor(config.alpha), requires_grad=config.train_alpha)
+        self.position_dropout = nn.Dropout(config.position_dropout)
+        self.latent_dropout = nn.Dropout(config.latent_dropout)
+
+    def read(self, state: torch.Tensor, centre: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """h [B, d] from the state [B, Q, d] around the slots `centre` [B]; `mask` [B, Q]
+        marks real slots."""
+        h = self.half_context
+        offsets = torch.arange(state.size(1), device=state.device)[None] - centre[:, None]
+        index = torch.where(offsets.abs() <= h, offsets + h, 2 * h + 2)
+        index[:, 0] = 2 * h + 1
+        placed = self.alpha * state + self.position_dropout(self.positions(index))
+        scores = (self.latent_dropout(self.latent) * self.d2) @ placed.transpose(1, 2)  # B J Q
+        scores = scores.masked_fill(~mask[:, None, :], NEGATIVE)
+        weights = scores.max(1).values.softmax(-1)                                       # B Q
+        return torch.einsum("bq,bqd->bd", weights, state * self.d1)
+
+
+class TransitionModule(nn.Module):
+    def __init__(self, config: TransitionConfig, encoder: nn.Module, n_actions: int):
+        super().__init__()
+        self.encoder = encoder
+        dim = encoder.config.hidden_size
+        self.actions = nn.Embedding(n_actions, dim)
+        self.boa = nn.Parameter(torch.zeros(dim))
+        self.scorer = nn.Sequential(nn.Dropout(config.dropout), nn.Linear(2 * dim, 2 * dim),
+                                    nn.Tanh(), nn.Linear(2 * dim, n_actions))
+        self.sru = SlotRecurrentUnit(config, dim, config.latent_multiple * n_actions)
+
+    def encoders(self) -> list[nn.Module]:
+        return [self.encoder]
+
+    def slots(self, batch: dict) -> torch.Tensor:
+        """S [B, Q, d]: the [CLS] vector, each word's sub-word vectors max-pooled, the [SEP]
+        vector (`batch["slot_of_piece"]`: each piece's slot, Q for padding)."""
+        hidden = self.encoder(input_ids=batch["input_ids"],
+                              attention_mask=batch["attention_mask"]).last_hidden_state
+        b, _, d = hidden.shape
+        q = batch["slot_mask"].size(1)
+        index = batch["slot_of_piece"].unsqueeze(-1).expand(-1, -1, d)
+        pooled = hidden.new_zeros(b, q + 1, d).scatter_reduce(1, index, hidden, "amax",
+                                                              include_self=False)
+        return pooled[:, :q]
+
+    def start(self, slots: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """(the state with BOA in the CLS slot, the first read, the pointer at word 1)."""
+        b = slots.size(0)
+        state = slots + F.pad(self.boa[None, None], (0, 0, 0, slots.size(1) - 1))
+        zero = torch.zeros(b, dtype=torch.long, device=slots.device)
+        return state, self.sru.read(state, zero, mask), zero + 1
+
+    def step(self, slots: torch.Tensor, state: torch.Tensor, read: torch.Tensor,
+             pointer: torch.Tensor) -> torch.Tensor:
+        """u(t) [B, actions]: the next word's vector beside the SRU's reading."""
+        word = slots[torch.arange(slots.size(0), device=slots.device), pointer]
+        return self.scorer(torch.cat([word, read], -1))
+
+    def remember(self, logits: torch.Tensor, state: torch.Tensor, pointer: torch.Tensor,
+                 mask: torch.Tensor, active: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(the state with Ω added at the pointer's slot of each active sentence, its new
+        reading)."""
+        taken = logits >= logits[:, SH:SH + 1]
+        omega = (logits.softmax(-1) * taken) @ self.actions.weight                 # B d
+        at = F.one_hot(pointer, state.size(1)).to(state.dtype) * active[:, None]   # B Q
+        state = state + at[..., None] * omega[:, None, :]
+        return state, self.sru.read(state, pointer, mask)
+
+    def loss(self, batch: dict) -> torch.Tensor:
+        """Binary cross-entropy of every action at every step against the gold rows
+        (`rows` [B, T, A], `n_rows` [B]), the word pointer following the gold. Where a
+        sentence's source does not annotate a type (`unknown` [B, A]), that type's actions
+        get no loss, except at EOA; and at a gold SH the model would rather take one of them
+        at, the step is given to it (no loss on SH) and the SH comes again at the next step.
+        The mean over the counted actions of a step, over every step of the batch."""
+        slots = self.slots(batch)
+        mask = batch["slot_mask"]
+        rows, n_rows = batch["rows"], batch["n_rows"]
+        unknown = batch.get("unknown")
+        state, read, pointer = self.start(slots, mask)
+        at = torch.zeros_like(n_rows)
+        again = torch.zeros_like(n_rows, dtype=torch.bool)
+        everyone = torch.arange(len(n_rows), device=n_rows.device)
+        total, count = slots.new_zeros(()), 0
+        for _ in range(rows.size(1) * (2 if unknown is not None else 1)):
+            active = at < n_rows
+            if not active.any():
+                break
+            logits = self.step(slots, state, read, pointer)
+            gold = rows[everyone, at.clamp(max=rows.size(1) - 1)]
+            per_step, yields = step_loss(logits, gold, unknown, active & ~again)
+            total = total + (per_step * active).sum()
+            count += int(active.sum())
+            state, read = self.remember(logits, state, pointer, mask, active)
+            moves = active & ~yields & ((gold[:, SH] == 1) | (gold[:, EOA] == 1))
+            pointer = (pointer + moves.long()).clamp(max=slots.size(1) - 1)
+            at = at + (active & ~yields).long()
+            again = yields
+        return total / max(1, count)
+
+    def generate(self, batch: dict, max_steps: int, threshold: float
+                 ) -> tuple[torch.Tensor, list[int]]:
+        """The action probabilities of every step [B, T, A], and each sentence's number of
+        steps: a sentence ends at the step whose likeliest action is EOA, or whose EOA
+        probability is above `threshold`."""
+        slots = self.slots(batch)
+        mask = batch["slot_mask"]
+        state, read, pointer = self.start(slots, mask)
+        done = torch.zeros(slots.size(0), dtype=torch.bool, device=slots.device)
+        steps = torch.zeros(slots.size(0), dtype=torch.long, device=slots.device)
+        probs = []
+        for _ in range(max_steps):
+            logits = self.step(slots, state, read, pointer)
+            p = torch.sigmoid(logits.float())
+            probs.append(p)
+            steps += ~done
+            best = logits.argmax(1)
+            ends = (best == EOA) | (p[:, EOA] > threshold)
+            state, read = self.remember(logits, state, pointer, mask, ~done)
+            moves = ~done & ((best == SH) | (best == EOA))
+            pointer = (pointer + moves.long()).clamp(max=slots.size(1) - 1)
+            done = done | ends
+            if done.all():
+                break
+        return torch.stack(probs, 1), steps.tolist()
