@@ -143,3 +143,20 @@ def test_a_label_map_renames_prefixes_keeps_and_counts_what_it_leaves_out():
     assert [e.label for e in mapped.entities] == ["somesci/Application", "somesci/Version"]
     assert [r.label for r in mapped.relations] == ["somesci/Version_of"]
     assert relabel.dropped == {"entity somesci/Developer": 1, "relation somesci/Developer_of": 1}
+
+
+def test_parts_of_a_source_are_disjoint_and_cover_it():
+    from assay.training.data import part
+    from assay.training.recipe import SourceConfig
+
+    docs = [Document(str(k), "text") for k in range(11)]
+    halves = [part(docs, "1/2"), part(docs, "2/2")]
+    assert sorted(d.id for h in halves for d in h) == sorted(d.id for d in docs)
+    assert {len(h) for h in halves} == {5, 6} and halves[0] == part(docs, "1/2")
+    for bad in ("0/2", "3/2", "half"):
+        try:
+            SourceConfig(format="jsonl", train="x", part=bad)
+        except ValueError as err:
+            assert "k/n" in str(err)
+        else:
+            raise AssertionError(bad)

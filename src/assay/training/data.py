@@ -81,6 +81,9 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
     docs, source, annotates, dev = [], [], [], []
     for k, s in enumerate(sources):
         read = read_docs(s.train, s.format, s.lenient or data.lenient, label_map(s), say)
+        if s.part:
+            read = part(read, s.part)
+            say(f"source {s.name}: part {s.part} of its training documents, {len(read)}")
         if mix:  # the multitask protocol scores each dataset on what it annotates
             read = [tag_dataset(d, s.name) for d in read]
         unused = sorted(set(s.labels or ()) - {e.label for d in read for e in d.entities})
@@ -103,6 +106,15 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
         training = replace(training, docs=[docs[k] for k in kept],
                            source=[source[k] for k in kept])
     return training, dev or None
+
+
+def part(docs: list[Document], k_of_n: str) -> list[Document]:
+    """The k-th of n parts of `docs` (`"k/n"`), drawn at random with seed 0, in reading order."""
+    k, n = map(int, k_of_n.split("/"))
+    order = list(range(len(docs)))
+    random.Random(0).shuffle(order)
+    chosen = sorted(order[k - 1::n])
+    return [docs[i] for i in chosen]
 
 
 def tag_dataset(doc: Document, name: str) -> Document:

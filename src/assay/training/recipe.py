@@ -52,7 +52,19 @@ class SourceConfig(BaseModel):
                                         "out and counted. Default: every type it holds")
     weight: float = Field(1.0, gt=0, description="how many times an epoch each of its "
                           "examples is seen, on average (0.5: a random half each epoch)")
+    part: str | None = Field(None, description="\"k/n\": only the k-th of n parts of its "
+                             "training documents, drawn at random with a fixed seed (0), so "
+                             "that \"1/2\" and \"2/2\" of two files of the same documents in "
+                             "the same order are complementary halves")
     lenient: bool = False
+
+    @field_validator("part")
+    @classmethod
+    def _k_of_n(cls, value):
+        k, _, n = (value or "1/1").partition("/")
+        if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+            raise ValueError(f"give k/n with 1 <= k <= n, e.g. \"1/2\"; not {value!r}")
+        return value
 
     @field_validator("format")
     @classmethod
