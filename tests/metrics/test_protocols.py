@@ -78,9 +78,31 @@ def test_multitask_disjoint_ignores_types_a_dataset_does_not_annotate():
     pred = [Document("a", text, [Entity(0, 7, "Chemical", id="P1"), Entity(12, 17, "Gene", id="P2")]),
             Document("b", text, [Entity(0, 7, "Chemical", id="P1"), Entity(12, 17, "Gene", id="P2")])]
     s = metrics.evaluate(gold, pred, "multitask")
-    assert s["disjoint"].micro() == (1.0, 1.0, 1.0)
-    assert s["merged"].micro() == pytest.approx((0.5, 1.0, 2 / 3))
+    assert s["disjoint"].micro() == s["merged"].micro() == (1.0, 1.0, 1.0)
     assert set(s["disjoint"].labels) == {"chem/Chemical", "gene/Gene"}
+    assert set(s["merged"].labels) == {"Chemical", "Gene"}
+
+
+def test_multitask_as_the_papers_figure_3_counts_it():
+    """Datasets' types kept apart by prefix (bc5/Chemical, bc4/Chemical): disjoint scores a
+    BC5CDR sentence on bc5 types only; merged maps every type to its name and keeps those
+    BC5CDR annotates, so a right bc4/Chemical counts there."""
+    text = "cocaine and heroin cause seizures and mania"
+    gold = [Document("s", text, [Entity(0, 7, "bc5/Chemical", id="T1"),
+                                 Entity(12, 18, "bc5/Chemical", id="T2"),
+                                 Entity(25, 33, "bc5/Disease", id="T3")], meta={"dataset": "bc5"}),
+            Document("o", "other", [Entity(0, 5, "bc4/Chemical", id="T1")],
+                     meta={"dataset": "bc4"})]
+    pred = [Document("s", text, [Entity(0, 7, "bc5/Chemical", id="P1"),     # right
+                                 Entity(12, 18, "bc4/Chemical", id="P2"),    # right type, bc4's
+                                 Entity(38, 43, "bc5/Disease", id="P3"),     # wrong span
+                                 Entity(25, 33, "ncbi/Species", id="P4")]),  # a type bc5 lacks
+            Document("o", "other", [])]
+    s = metrics.evaluate(gold, pred, "multitask")
+    counts = lambda score: (sum(score.tp.values()), sum(score.fp.values()),  # noqa: E731
+                            sum(score.fn.values()))
+    assert counts(s["disjoint"]) == (1, 1, 3)   # T2 and T3 missed, P3 wrong, bc4's fn
+    assert counts(s["merged"]) == (2, 1, 2)     # P2 now right; P4 still left out
 
 
 def test_unknown_predicted_document_is_an_error():

@@ -2,6 +2,8 @@
 disjoint / merged evaluation of SRU-NER."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from assay.doc import Document
 from assay.metrics.matching import Pairs, entities_strict
 from assay.metrics.scores import Score, count
@@ -27,28 +29,47 @@ def _concept(doc: Document, ref: str) -> str:
 
 
 def multitask(pairs: Pairs) -> dict[str, Score]:
-    """Multi-dataset NER evaluation (SRU-NER), strict entity matching. Each document names its
-    dataset in `meta["dataset"]` (one dataset when none does).
+    """Multi-dataset NER evaluation as SRU-NER defines it (its section 5.2), strict entity
+    matching. Each document names its dataset in `meta["dataset"]` (one dataset when none
+    does); a dataset annotates the labels its gold documents hold. A label may carry its
+    dataset's prefix, `bc5/Chemical` (a Mix's `label_prefix`, keeping the datasets' types
+    apart as the paper does); its type is what follows the last `/`.
 
-    - `disjoint`: every dataset is scored on the labels it annotates: a predicted entity whose
-      label the document's dataset does not annotate is left out, not counted as an error.
-      Labels are reported as `dataset/label`.
-    - `merged`: all predictions count against the merged gold data, whatever the dataset
-      annotates, so a right entity of a type the dataset lacks is a false positive.
+    - `disjoint`: a document is scored on its dataset's own labels: a predicted entity of any
+      other label (another dataset's, prefixed or not) is left out. Labels are reported as
+      `dataset/label`.
+    - `merged`: every label is taken to its type (the prefix dropped), on gold and
+      predictions; a predicted entity whose type the document's dataset does not annotate is
+      left out; the rest are scored against the gold. Labels are reported by type.
+    A right entity of a type the dataset does not annotate is an error in neither.
     """
     annotated: dict[str, set[str]] = {}
     for gold, _ in pairs:
         annotated.setdefault(_dataset(gold), set()).update(e.label for e in gold.entities)
-    disjoint = Score()
+    disjoint, merged = Score(), Score()
     for gold, pred in pairs:
         name = _dataset(gold)
-        kept = Document(pred.id, pred.text, [e for e in pred.entities if e.label in annotated[name]])
+        kept = replace(pred, entities=[e for e in pred.entities if e.label in annotated[name]],
+                       relations=[])
         part = entities_strict([(gold, kept)])
         for counter in (part.tp, part.fp, part.fn):
             for label in list(counter):
                 counter[f"{name}/{label}"] = counter.pop(label)
         disjoint += part
-    return {"disjoint": disjoint, "merged": entities_strict(pairs)}
+        types = {_type(label) for label in annotated[name]}
+        merged += entities_strict([(_typed(gold, types), _typed(pred, types))])
+    return {"disjoint": disjoint, "merged": merged}
+
+
+def _type(label: str) -> str:
+    return label.rsplit("/", 1)[-1]
+
+
+def _typed(doc: Document, types: set[str]) -> Document:
+    """`doc`'s entities of these types, each labelled by its type."""
+    return replace(doc, relations=[], groups=[],
+                   entities=[replace(e, label=_type(e.label)) for e in doc.entities
+                             if _type(e.label) in types])
 
 
 def _dataset(doc: Document) -> str:
