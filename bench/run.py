@@ -93,12 +93,15 @@ def train(name: str, experiment: Experiment, seed: int) -> Record:
 
 
 def summary(output: Path) -> dict:
-    """A finished run's dev scores at the selected epoch, its epochs and seconds per epoch."""
+    """A finished run's dev scores at the selected epoch (with each label's F1), its epochs and
+    seconds per epoch."""
     log = [json.loads(line) for line in (output / "log.jsonl").read_text().splitlines()]
     best = json.loads((output / "metrics.json").read_text())
     return {"best_epoch": best["epoch"], "epochs_run": len(log),
             "seconds_per_epoch": round(statistics.median(r["seconds"] for r in log), 1),
-            "dev": {k: {f: v[f] for f in SCORES} for k, v in best["dev"].items()},
+            "dev": {k: {**{f: v[f] for f in SCORES},
+                        "per_label_f1": {label: x["f1"] for label, x in v["per_label"].items()}}
+                    for k, v in best["dev"].items()},
             "best_by_score": best_by_score(log)}
 
 
