@@ -1,0 +1,41 @@
+"""Prediction speed of several models on the same sentences, one after the other in one process
+(`assay.speed.measure`: end to end and the bare encoders' ceiling, median of --runs after a
+warm-up). For the `transition` family beside `joint` (the shipped `software`) on BC5CDR devel.
+
+Run through the runner, with nothing else busy on the machine (bench/experiments.toml:
+speed-transition):
+    .venv/bin/python bench/run.py speed-transition
+    (which runs: .venv/bin/python bench/family_speed.py --model M ... --data D --format F
+        [--documents N] --json RESULT.json)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from itertools import islice
+from pathlib import Path
+
+from assay import formats
+from assay.pipeline import load
+from assay.speed import measure
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", action="append", required=True,
+                        help="a shipped model's name or a model directory (repeat)")
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--format", required=True)
+    parser.add_argument("--documents", type=int, default=1000, help="the first N documents")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args()
+    docs = list(islice(formats.read(args.data, args.format), args.documents))
+    results = {"data": args.data, "documents": len(docs),
+               "models": {m: measure(load(m), lambda: iter(docs), runs=args.runs)
+                          for m in args.model}}
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
