@@ -35,14 +35,15 @@ def n_actions(n_types: int) -> int:
 
 
 def encodable(mentions: Sequence[Mention]) -> list[Mention]:
-    """The mentions the per-type stacks can hold, widest first: a mention is left out when it
-    repeats one kept, or crosses one kept of its own type (A [0, 3) and A [1, 4): the RE at 3
-    would close the later A)."""
+    """The mentions a model is trained on, widest first: a mention is left out when it repeats
+    one kept, or crosses one kept (A [0, 3) and A [1, 4): the RE at 3 would close the later A;
+    and decoding keeps no crossing, of any types, so training teaches none either). One span
+    may hold several types."""
     kept: list[Mention] = []
     for m in sorted(set(mentions), key=lambda m: (m[0] - m[1], m[0], m[2])):
-        s, e, k = m
-        if all(k != j or e <= a or b <= s or (a <= s and e <= b) or (s <= a and b <= e)
-               for a, b, j in kept):
+        s, e, _ = m
+        if all(e <= a or b <= s or (a <= s and e <= b) or (s <= a and b <= e)
+               for a, b, _ in kept):
             kept.append(m)
     return kept
 

@@ -23,8 +23,8 @@ from assay.schema import Schema
 
 @register(TransitionConfig, produces="entities")
 class TransitionExtractor(TorchExtractor):
-    skip_reason = ("cut by a window's edge, discontinuous, or crossing a mention of their own "
-                   "type (one stack a type cannot hold it)")
+    skip_reason = ("cut by a window's edge, discontinuous, or crossing a wider mention "
+                   "(decoding keeps no crossing)")
 
     def __init__(self, config: TransitionConfig, schema: Schema, module: TransitionModule,
                  tokenizer, encoder_config: dict):
@@ -59,7 +59,7 @@ class TransitionExtractor(TorchExtractor):
                     continue
                 mentions.append((first[e.start], end[e.end], label_id[e.label]))
             kept = encodable(mentions)
-            self.skipped += len(set(mentions)) - len(kept)
+            self.skipped += sum(w.owned[0] <= m[0] < w.owned[1] for m in set(mentions) - set(kept))
             source = annotated[w.doc]
             unknown = np.zeros(n_actions(len(self.labels)), dtype=bool)
             for k, label in enumerate(self.labels):

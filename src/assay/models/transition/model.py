@@ -2,16 +2,25 @@
 that reads, at each step, the next word and a Slot-based Recurrent Unit (SRU) over the words.
 
 Slots: [CLS] w_1 .. w_N [SEP], each a word's sub-word vectors max-pooled (S, Q × d). The SRU's
-state C starts as S; after each step the weighted embedding Ω of the actions the model chose is
-added to the slot of the word the step looked at (BOA, a learned vector, to the CLS slot before
-the first step). It is read by attention centred on that slot: A = Dropout(L)·D2·(α·C + P)ᵀ over
-J latent vectors L and relative position embeddings P, w = softmax over slots of max_j A_jq,
-h = Σ_q w_q (C_q ⊙ D1). Step t scores every action, u(t) = MLP([S_next ; h]); a sigmoid each,
-several actions may be taken at one step.
+state C starts as S, with BOA (a learned vector) added to the CLS slot. Step t scores every
+action from the next word and the SRU's reading, u(t) = MLP([S_{p+1} ; h]), a sigmoid each
+(several actions may be taken at one step); then the weighted embedding Ω of the actions taken
+(u_a ≥ u_SH) is added to the slot of the word the step read, and the state is read by
+attention centred there: A = Dropout(L)·D2·(α·C + P)ᵀ over J latent vectors L and relative
+position embeddings P, w = softmax over slots of max_j A_jq, h = Σ_q w_q (C_q ⊙ D1).
 
-As the reference implementation does (the paper is less precise): Ω weighs each action taken
-(u_a ≥ u_SH) by its softmax probability; the word pointer follows the gold in training (the
-actions' memory is always the model's own); D1, D2 start at ones, L and BOA at zeros.
+Where the paper leaves room or this differs from it:
+- the paper adds Ω to (and centres the reading on) slot p, the last word shifted; here the
+  slot of the word the step read, p + 1 (the same slot after a SH; one later after TR/RE, so
+  that a word's own slot holds the mentions opened or closed at it). The paper's slot was
+  tried: the tiny test model's loss stalled at 10 times this one's over the same steps;
+- Ω weighs each action taken by its softmax probability, not its raw logit (bounded, and of
+  one sign);
+- the word pointer follows the gold in training (the actions' memory is always the model's
+  own); a sentence's pointer stops at its SEP slot;
+- D1, D2 start at ones, BOA and L at zeros (the latents part as each wins the max over j
+  of some slot; small random values were tried and made the tiny test model read long
+  sentences worse).
 """
 from __future__ import annotations
 
@@ -28,20 +37,20 @@ NEGATIVE = -1e9  # attention score of a padding slot
 def step_loss(logits: torch.Tensor, gold: torch.Tensor, unknown: torch.Tensor | None,
               may_yield: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """(each sentence's loss at this step [B], whether it yields the step [B]): the mean binary
-    cross-entropy of the actions against the gold row `gold` [B, A]. Actions of the types a
-    sentence's source does not annotate (`unknown` [B, A]) are not counted, but at EOA (nothing
-    may stay open at the end); where such an action outscores SH at a gold SH step, and the
-    sentence `may_yield` [B], the step is the model's: SH is not counted either, and comes
-    again at the next step (the paper's inserted SH row)."""
+    cross-entropy of the actions against the gold row `gold` [B, A], over all A actions. The
+    actions of the types a sentence's source does not annotate (`unknown` [B, A]) add nothing:
+    the paper's target σ(u) there gives no gradient; where such an action outscores SH at a
+    gold SH step, and the sentence `may_yield` [B], the step is the model's: SH adds nothing
+    either, and comes again at the next step (the paper's inserted SH row)."""
     counted = torch.ones_like(gold, dtype=torch.bool)
     yields = torch.zeros_like(may_yield)
     if unknown is not None:
-        counted = ~unknown | (gold[:, EOA] == 1)[:, None]
+        counted = ~unknown
         wants = (unknown & (logits > logits[:, SH:SH + 1])).any(1)
         yields = may_yield & (gold[:, SH] == 1) & wants
         counted[:, SH] &= ~yields
     bce = F.binary_cross_entropy_with_logits(logits.float(), gold, reduction="none")
-    return (bce * counted).sum(1) / counted.sum(1).clamp(min=1), yields
+    return (bce * counted).mean(1), yields
 
 
 class SlotRecurrentUnit(nn.Module):
@@ -112,22 +121,28 @@ class TransitionModule(nn.Module):
         return self.scorer(torch.cat([word, read], -1))
 
     def remember(self, logits: torch.Tensor, state: torch.Tensor, pointer: torch.Tensor,
-                 mask: torch.Tensor, active: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """(the state with Ω added at the pointer's slot of each active sentence, its new
-        reading)."""
+                 moves: torch.Tensor, mask: torch.Tensor, active: torch.Tensor
+                 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(the state with Ω added at the slot of the word each active sentence's step read,
+        the reading centred there, the pointer at the next word): `pointer` is that slot,
+        `moves` whether the step shifted it; a sentence's pointer stops at its SEP slot."""
+        last = mask.sum(1) - 1
+        old = pointer
+        pointer = torch.minimum(pointer + moves.long(), last)
         taken = logits >= logits[:, SH:SH + 1]
         omega = (logits.softmax(-1) * taken) @ self.actions.weight                 # B d
-        at = F.one_hot(pointer, state.size(1)).to(state.dtype) * active[:, None]   # B Q
+        at = F.one_hot(old, state.size(1)).to(state.dtype) * active[:, None]  # B Q
         state = state + at[..., None] * omega[:, None, :]
-        return state, self.sru.read(state, pointer, mask)
+        return state, self.sru.read(state, old, mask), pointer
 
     def loss(self, batch: dict) -> torch.Tensor:
         """Binary cross-entropy of every action at every step against the gold rows
         (`rows` [B, T, A], `n_rows` [B]), the word pointer following the gold. Where a
         sentence's source does not annotate a type (`unknown` [B, A]), that type's actions
-        get no loss, except at EOA; and at a gold SH the model would rather take one of them
-        at, the step is given to it (no loss on SH) and the SH comes again at the next step.
-        The mean over the counted actions of a step, over every step of the batch."""
+        add no loss; and at a gold SH the model would rather take one of them at, the step is
+        given to it (no loss on SH) and the SH comes again at the next step (`step_loss`).
+        Each step's mean over the actions, averaged over a sentence's steps, then over the
+        batch (the paper's)."""
         slots = self.slots(batch)
         mask = batch["slot_mask"]
         rows, n_rows = batch["rows"], batch["n_rows"]
@@ -136,7 +151,8 @@ class TransitionModule(nn.Module):
         at = torch.zeros_like(n_rows)
         again = torch.zeros_like(n_rows, dtype=torch.bool)
         everyone = torch.arange(len(n_rows), device=n_rows.device)
-        total, count = slots.new_zeros(()), 0
+        total = slots.new_zeros(len(n_rows))
+        count = torch.zeros_like(total)
         for _ in range(rows.size(1) * (2 if unknown is not None else 1)):
             active = at < n_rows
             if not active.any():
@@ -144,14 +160,13 @@ class TransitionModule(nn.Module):
             logits = self.step(slots, state, read, pointer)
             gold = rows[everyone, at.clamp(max=rows.size(1) - 1)]
             per_step, yields = step_loss(logits, gold, unknown, active & ~again)
-            total = total + (per_step * active).sum()
-            count += int(active.sum())
-            state, read = self.remember(logits, state, pointer, mask, active)
+            total = total + per_step * active
+            count = count + active
             moves = active & ~yields & ((gold[:, SH] == 1) | (gold[:, EOA] == 1))
-            pointer = (pointer + moves.long()).clamp(max=slots.size(1) - 1)
+            state, read, pointer = self.remember(logits, state, pointer, moves, mask, active)
             at = at + (active & ~yields).long()
             again = yields
-        return total / max(1, count)
+        return (total / count.clamp(min=1)).mean()
 
     def generate(self, batch: dict, max_steps: int, threshold: float
                  ) -> tuple[torch.Tensor, list[int]]:
@@ -171,9 +186,8 @@ class TransitionModule(nn.Module):
             steps += ~done
             best = logits.argmax(1)
             ends = (best == EOA) | (p[:, EOA] > threshold)
-            state, read = self.remember(logits, state, pointer, mask, ~done)
             moves = ~done & ((best == SH) | (best == EOA))
-            pointer = (pointer + moves.long()).clamp(max=slots.size(1) - 1)
+            state, read, pointer = self.remember(logits, state, pointer, moves, mask, ~done)
             done = done | ends
             if done.all():
                 break
