@@ -1,0 +1,106 @@
+"""bench/results/transition.md: the `transition` family (SRU-NER) on BC5CDR and GENIA, the
+global-prediction test on two half-annotated halves of BC5CDR, and its speed beside `joint`.
+Made from records only (`bench/report.py` writes it)."""
+from __future__ import annotations
+
+from records import Record, named
+
+HALVES = [("bc5cdr-chemical-half-transition", "single-task: the Chemical half alone"),
+          ("bc5cdr-disease-half-transition", "single-task: the Disease half alone"),
+          ("bc5cdr-halves-transition", "multi-task: both halves, partial-annotation loss"),
+          ("bc5cdr-halves-transition-negative", "both halves naively merged "
+           "(`data.unannotated=negative`)"),
+          ("bc5cdr-transition", "reference: the full training set, both types annotated")]
+# SRU-NER's Table 5 (BC5CDR test, BioLinkBERT-large): single-task and multi-task F1
+PAPER = {"single": (91.27, 85.41), "multi": (91.81, 86.10)}
+
+
+def _row(name: str, what: str) -> tuple[str, Record]:
+    record, = named(name)
+    r = record.results
+    s = r["dev"]["entities_strict"]
+    per = s["per_label_f1"]
+    cells = [f"{per[label]:.4f}" if label in per else "–" for label in ("Chemical", "Disease")]
+    return (f"| {name} | {what} | {' | '.join(cells)} | {s['micro_f1']:.4f} | "
+            f"{r['seconds_per_epoch']:.0f} | {r['best_epoch']}/{r['epochs_run']} | "
+            f"{record.commit.sha[:7]} |"), record
+
+
+def _table(rows: list[tuple[str, str]]) -> tuple[list[str], list[Record]]:
+    made = [_row(*row) for row in rows]
+    return (["| run | what | Chemical F1 | Disease F1 | micro F1 | s/epoch | epochs | commit |",
+             "|---|---|---|---|---|---|---|---|", *[line for line, _ in made]],
+            [record for _, record in made])
+
+
+def _dev(name: str) -> dict:
+    return named(name)[0].results["dev"]["entities_strict"]["per_label_f1"]
+
+
+def claims() -> list[str]:
+    """The paper's claims, said as reproduced or not by the records."""
+    chem, dis = _dev("bc5cdr-chemical-half-transition"), _dev("bc5cdr-disease-half-transition")
+    multi, naive = _dev("bc5cdr-halves-transition"), _dev("bc5cdr-halves-transition-negative")
+
+    def verdict(a: float, b: float) -> str:
+        return "reproduced" if a >= b else "not reproduced"
+
+    return [
+        f"- Multi-task ≥ single-task (paper: {PAPER['multi'][0]} / {PAPER['multi'][1]} against "
+        f"{PAPER['single'][0]} / {PAPER['single'][1]}, test): Chemical {multi['Chemical']:.4f} "
+        f"against {chem['Chemical']:.4f}, {verdict(multi['Chemical'], chem['Chemical'])}; "
+        f"Disease {multi['Disease']:.4f} against {dis['Disease']:.4f}, "
+        f"{verdict(multi['Disease'], dis['Disease'])}.",
+        f"- Partial-annotation loss ≥ naive merging: Chemical {multi['Chemical']:.4f} against "
+        f"{naive['Chemical']:.4f}, {verdict(multi['Chemical'], naive['Chemical'])}; Disease "
+        f"{multi['Disease']:.4f} against {naive['Disease']:.4f}, "
+        f"{verdict(multi['Disease'], naive['Disease'])}.",
+        "- One seed each: a difference of a point or two is inside what seeds move on this "
+        "budget; read the verdicts as this run's, not as settled."]
+
+
+def transition() -> str:
+    halves, records = _table(HALVES)
+    genia, more = _table([("genia-transition", "GENIA nested, single-task")])
+    machines = "; ".join(dict.fromkeys(r.device.describe() for r in records + more))
+    lines = ["# The transition family (SRU-NER): BC5CDR, its half-annotated halves, GENIA", "",
+             "Made by `bench/report.py` from the records in `bench/results/records/`. "
+             f"Machine: {machines}. Encoder: the packaged all-MiniLM-L6-v2 with LoRA adapters "
+             "(rank 16); the paper fine-tunes BioLinkBERT-large for many more epochs. Three "
+             "epochs on BC5CDR (every run was still rising at its last), two runs at a time "
+             "with one thread each: short CPU trainings, read as what the family reaches in "
+             "that budget. Strict mention-level F1 on the devel set (`--protocol strict`, "
+             "per label); `epochs` is selected/run; `commit` is the code each ran.", "",
+             "## Global prediction on BC5CDR (the paper's Table 5 setting)", "",
+             "BC5CDR's training sentences split at random (seed 0, `part = \"1/2\"` / "
+             "`\"2/2\"`) into a half annotated for Chemical only and a half for Disease only "
+             "(`configs/bc5cdr-halves-transition.toml`); every model is scored on the full "
+             "devel set with both types. The paper splits dev likewise; here the whole devel "
+             "set scores every run.", "", *halves, "", *claims(), "",
+             "## GENIA nested NER", "",
+             "`configs/genia-transition.toml`: the carved GENIA (train 1500 / dev 265 "
+             "sentences; only the published dev half of GENIA could be had). Nested mentions "
+             "count one by one.", "", *genia, "", *speed(), "Commands:", ""]
+    lines += [f"- `{r.command}`" for r in records + more]
+    return "\n".join(lines) + "\n"
+
+
+def speed() -> list[str]:
+    record, = named("speed-transition")
+    r = record.results
+    lines = ["## Speed on this CPU", "",
+             f"Prediction over the same {r['documents']} BC5CDR devel sentences, one model "
+             "after the other in one process, nothing else running (median of "
+             f"{next(iter(r['models'].values()))['runs']} runs after a warm-up; "
+             f"{record.device.describe()}; {record.date}; `{record.command}`):", "",
+             "| model | sentences/s | tokens/s | its encoders alone (sentences/s) | "
+             "share of that ceiling | threads |", "|---|---|---|---|---|---|"]
+    for model, m in r["models"].items():
+        lines.append(f"| {model} | {m['sentences_per_s']:.1f} | {m['tokens_per_s']} | "
+                     f"{m['ceiling_sentences_per_s']:.1f} | {m['ratio_to_ceiling']:.3f} | "
+                     f"{m['threads']} |")
+    t = r["training"]
+    lines += ["", f"Training (`{t['recipe']}`, one epoch on its first {t['documents']} "
+              f"sentences, batches of {t['batch_size']}, no dev scoring): "
+              f"{t['sentences_per_s']:.1f} sentences/s ({t['seconds']} s).", ""]
+    return lines
