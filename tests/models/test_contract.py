@@ -136,3 +136,14 @@ def test_a_sentence_longer_than_the_encoder_window_is_windowed_not_cut(trained, 
         assert found == gold
     else:  # what is checked is that the sentence is read to its end: something is found there
         assert found[0] if load_model(trained).family.finds_entities else found[1]
+
+
+def test_bench_speed_times_it_and_its_encoders(trained):
+    """`assay bench speed` through the contract: end to end, and the bare encoders over what
+    the family reads (docre: its marked windows)."""
+    from assay.speed import measure
+
+    docs = [given(d, load_model(trained).family) for d in formats.read(SAMPLE, "jsonl")]
+    figures = measure(load(trained), lambda: iter(docs), runs=1)
+    assert figures["sentences"] == 4 and figures["tokens"] > figures["sentences"]
+    assert figures["sentences_per_s"] > 0 and figures["ceiling_sentences_per_s"] > 0
