@@ -21,8 +21,8 @@ class TransitionConfig(EncoderSettings):
     position_dropout: float = Field(0.2, ge=0, lt=1)
     latent_dropout: float = Field(0.2, ge=0, lt=1)
     alpha: float = Field(1.0, gt=0, description="α in C_pos = α·C + P: the slot states' "
-                         "weight against their positions (GENIA: 10, trained)")
-    train_alpha: bool = Field(False, description="learn α")
+                         "weight against their positions (its start, when trained)")
+    train_alpha: bool = Field(False, description="learn α (the paper does on GENIA only)")
     threshold: float = Field(0.5, gt=0, lt=1, description="a TR or RE of a step is taken, "
                              "and generation ends at EOA, above this probability")
     max_steps: float = Field(1.5, gt=1, description="at inference, generation stops after "
