@@ -102,3 +102,51 @@ def _bce_unknown(logits, gold):
     columns = [transition(1), reduce(1)]
     return torch.nn.functional.binary_cross_entropy_with_logits(
         logits[:, columns], gold[:, columns], reduction="none").sum(1)
+
+
+def _module(n_types: int = N_TYPES):
+    from transformers import BertConfig, BertModel
+
+    from assay.models.transition.config import TransitionConfig
+    from assay.models.transition.model import TransitionModule
+
+    encoder = BertModel(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1,
+                                   num_attention_heads=2, intermediate_size=32),
+                        add_pooling_layer=False)
+    return TransitionModule(TransitionConfig(encoder="x"), encoder, n_actions(n_types)).eval()
+
+
+def _batch(lengths: list[int]) -> dict:
+    """Sentences of these word counts, a piece a word: [CLS] w1 .. wN [SEP], padded."""
+    q = max(lengths) + 2
+    ids = torch.zeros(len(lengths), q, dtype=torch.long)
+    slot = torch.full((len(lengths), q), q)
+    mask = torch.zeros(len(lengths), q, dtype=torch.bool)
+    for b, n in enumerate(lengths):
+        ids[b, :n + 2] = torch.arange(1, n + 3)
+        slot[b, :n + 2] = torch.arange(n + 2)
+        mask[b, :n + 2] = True
+    return {"input_ids": ids, "attention_mask": mask.long(), "slot_of_piece": slot,
+            "slot_mask": mask}
+
+
+def test_generation_reads_every_word_whatever_the_model_prefers():
+    """A model that always wants to end, or always to open a mention, still shifts every
+    word of every sentence (an early EOA counts as a shift; a stall at one word is broken)."""
+    for favourite in (EOA, transition(0)):
+        module = _module()
+        with torch.no_grad():
+            module.scorer[-1].bias.fill_(-5.0)
+            module.scorer[-1].bias[favourite] = 50.0
+            module.scorer[-1].weight.zero_()
+        lengths = [3, 9]
+        with torch.no_grad():
+            probs, kinds, steps = module.generate(_batch(lengths), max_steps=15,
+                                                  threshold=0.5, max_run=4)
+        for b, n in enumerate(lengths):
+            mine = kinds[b, :steps[b]].tolist()
+            assert mine.count(SH) == n and mine[-1] == EOA  # every word shifted, then the end
+            assert max(len(run) for run in "".join("x" if k == -1 else "." for k in mine
+                                                    ).split(".")) <= 4
+            assert all(s < e <= n for s, e, _, _ in decode(probs[b, :steps[b]].numpy(), n,
+                                                             0.5, kinds[b, :steps[b]].numpy()))

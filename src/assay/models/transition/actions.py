@@ -71,10 +71,12 @@ def gold_rows(n_words: int, mentions: Sequence[Mention]) -> list[list[int]]:
     return rows
 
 
-def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5) -> list[tuple[int, int, int, float]]:
+def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
+           kinds: np.ndarray | None = None) -> list[tuple[int, int, int, float]]:
     """The mentions `(first word, end word, type index, score)` that a sequence of action
-    probabilities (steps × actions, sigmoid scores) builds. The likeliest action of a step
-    decides: EOA stops; SH moves on a word (never past the last); otherwise every TR/RE above
+    probabilities (steps × actions, sigmoid scores) builds. A step's kind decides (`kinds`:
+    EOA, SH or -1, as generation chose them; default: the likeliest action of each step):
+    EOA stops; SH moves on a word (never past the last); otherwise every TR/RE above
     `threshold` is applied, REs first. A RE with nothing open of its type, or one that would
     close an empty mention, is ignored (the latter drops what it popped); a mention still open
     at the end is dropped. A mention's score is the mean of its TR's and RE's probabilities.
@@ -83,11 +85,11 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5) -> list[tupl
     words = 0
     stacks: dict[int, list[tuple[int, float]]] = {}
     found: dict[tuple[int, int, int], float] = {}
-    for row in probs:
-        best = int(row.argmax())
-        if best == EOA:
+    for t, row in enumerate(probs):
+        kind = int(row.argmax()) if kinds is None else int(kinds[t])
+        if kind == EOA:
             break
-        if best == SH:
+        if kind == SH:
             words = min(words + 1, n_words)
             continue
         above = np.flatnonzero(row > threshold)

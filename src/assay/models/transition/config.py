@@ -25,5 +25,6 @@ class TransitionConfig(EncoderSettings):
     train_alpha: bool = Field(False, description="learn α (the paper does on GENIA only)")
     threshold: float = Field(0.5, gt=0, lt=1, description="a TR or RE of a step is taken, "
                              "and generation ends at EOA, above this probability")
-    max_steps: float = Field(1.5, gt=1, description="at inference, generation stops after "
-                             "this many steps per word slot at most")
+    max_steps: float = Field(1.5, gt=1, description="at inference, steps per word slot "
+                             "before every further step is a shift: a sentence is always read "
+                             "to its end, and no step opens a mention past this budget")

@@ -125,12 +125,13 @@ class TransitionExtractor(TorchExtractor):
     def _predict_batch(self, batch: dict, found: list) -> None:
         windows = batch["examples"]
         limit = math.ceil(self.config.max_steps * batch["slot_mask"].size(1))
-        probs, steps = self.module.generate(batch, limit, self.config.threshold)
-        probs = probs.cpu().numpy()
+        probs, kinds, steps = self.module.generate(batch, limit, self.config.threshold,
+                                                   max_run=2 * len(self.labels) + 2)
+        probs, kinds = probs.cpu().numpy(), kinds.cpu().numpy()
         for b, w in enumerate(windows):
             entities = found[w.doc][0]
             for first, end, k, score in decode(probs[b, :steps[b]], len(w.units),
-                                               self.config.threshold):
+                                               self.config.threshold, kinds[b, :steps[b]]):
                 if w.owned[0] <= first < w.owned[1]:
                     entities.append(Entity(w.units[first][0], w.units[end - 1][1],
                                            self.labels[k], score=score,

@@ -168,27 +168,39 @@ class TransitionModule(nn.Module):
             again = yields
         return (total / count.clamp(min=1)).mean()
 
-    def generate(self, batch: dict, max_steps: int, threshold: float
-                 ) -> tuple[torch.Tensor, list[int]]:
-        """The action probabilities of every step [B, T, A], and each sentence's number of
-        steps: a sentence ends at the step whose likeliest action is EOA, or whose EOA
-        probability is above `threshold`."""
+    def generate(self, batch: dict, max_steps: int, threshold: float, max_run: int
+                 ) -> tuple[torch.Tensor, torch.Tensor, list[int]]:
+        """The action probabilities of every step [B, T, A], the kind of each step [B, T] (SH,
+        EOA, or -1: open/close), and each sentence's number of steps. A step's kind is its
+        likeliest action, except that an EOA before the last word is shifted counts as SH (a
+        sentence is read to its end, however long), and so does the step after `max_run`
+        open/close steps at one word (it cannot stall there), and every step past `max_steps`.
+        Once every word is shifted, a sentence ends at the first step that does not open or
+        close a mention, or whose EOA probability is above `threshold`."""
         slots = self.slots(batch)
         mask = batch["slot_mask"]
+        last = mask.sum(1) - 1
         state, read, pointer = self.start(slots, mask)
         done = torch.zeros(slots.size(0), dtype=torch.bool, device=slots.device)
         steps = torch.zeros(slots.size(0), dtype=torch.long, device=slots.device)
-        probs = []
-        for _ in range(max_steps):
+        run = torch.zeros_like(steps)
+        probs, kinds = [], []
+        for t in range(max_steps + slots.size(1)):  # past max_steps, shifts to the end
             logits = self.step(slots, state, read, pointer)
             p = torch.sigmoid(logits.float())
-            probs.append(p)
             steps += ~done
             best = logits.argmax(1)
-            ends = (best == EOA) | (p[:, EOA] > threshold)
-            moves = ~done & ((best == SH) | (best == EOA))
-            state, read, pointer = self.remember(logits, state, pointer, moves, mask, ~done)
+            read_all = pointer >= last
+            acts = (best != SH) & (best != EOA) & (run < max_run) & (t < max_steps)
+            ends = read_all & (~acts | (p[:, EOA] > threshold))
+            shift = ~acts
+            kind = torch.where(ends, EOA, torch.where(shift, SH, -1))
+            probs.append(p)
+            kinds.append(kind)
+            run = torch.where(kind == -1, run + 1, 0)
+            state, read, pointer = self.remember(logits, state, pointer, ~done & (kind != -1),
+                                                 mask, ~done)
             done = done | ends
             if done.all():
                 break
-        return torch.stack(probs, 1), steps.tolist()
+        return torch.stack(probs, 1), torch.stack(kinds, 1), steps.tolist()
