@@ -194,6 +194,18 @@ class TorchExtractor:
     def default_batch(self) -> int:
         return default_batch_size(self.device)
 
+    def batches(self, examples: list, batch_size: int, seed: int | None = None
+                ) -> Iterator[dict]:
+        """Batches of examples of similar length (less padding), in a seeded random order
+        when training; each made by the family's `collate(examples) -> dict`."""
+        for group in length_batches(examples, batch_size, seed):
+            yield self.collate([examples[i] for i in group])
+
+    def collate(self, examples: list) -> dict:
+        """One batch of examples: the tensors the family's network takes, and the examples
+        under `"examples"`."""
+        raise NotImplementedError
+
     def encoders(self) -> list[nn.Module]:
         return self.module.encoders()
 

@@ -29,6 +29,13 @@ class Window:
         return len(self.input_ids)
 
 
+def padded_pieces(windows: Sequence[Window], pad: int) -> dict[str, list[list[int]]]:
+    """The windows' `input_ids` padded with `pad` to the longest, and their `attention_mask`."""
+    n = max(map(len, windows))
+    return {"input_ids": [w.input_ids + [pad] * (n - len(w)) for w in windows],
+            "attention_mask": [[1] * len(w) + [0] * (n - len(w)) for w in windows]}
+
+
 def sentence_spans(doc: Document) -> list[Span]:
     """The document's sentences, or rule-based ones when it has none."""
     return doc.sentences or split_sentences(doc.text) or [(0, len(doc.text))]

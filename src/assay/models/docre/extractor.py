@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
-from typing import Iterator
 
 import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import TorchExtractor, default_batch_size, length_batches
+from assay.models.base import TorchExtractor, default_batch_size
 from assay.models.contract import Annotated
 from assay.models.docre.config import DocREConfig
 from assay.models.docre.model import DocREModule
@@ -128,12 +127,6 @@ class DocREExtractor(TorchExtractor):
             if k < len(pieces):
                 ids.append(pieces[k])
         return ids, rows, {key: row_at[first] for key, (first, _) in where.items()}
-
-    def batches(self, examples: list[DocExample], batch_size: int, seed: int | None = None
-                ) -> Iterator[dict]:
-        """Batches of documents of similar length, in shuffled order with a seed (training)."""
-        for group in length_batches(examples, batch_size, seed):
-            yield self.collate([examples[i] for i in group])
 
     def collate(self, examples: list[DocExample]) -> dict:
         t = self.tokenizer

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from operator import attrgetter
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import TorchExtractor, length_batches
+from assay.models.base import TorchExtractor
 from assay.models.decoding import longest_first, select_spans
 from assay.models.encoders import build_encoder
 from assay.models.contract import Annotated
@@ -19,7 +18,7 @@ from assay.models.joint.decode import allowed_transitions, decode_spans, decode_
 from assay.models.joint.model import JointModule
 from assay.models.losses import allowed_classes, set_cross_entropy
 from assay.models.registry import register
-from assay.models.windows import Window, make_windows
+from assay.models.windows import Window, make_windows, padded_pieces
 from assay.schema import Schema
 from assay.text.bio import spans_to_tags
 
@@ -102,19 +101,10 @@ class JointExtractor(TorchExtractor):
                                              for r in self.relations[1:]])}
         return windows
 
-    def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
-                ) -> Iterator[dict]:
-        """Batches of windows of similar length (less padding), in a seeded random order of
-        batches when training."""
-        for group in length_batches(windows, batch_size, seed):
-            yield self.collate([windows[i] for i in group])
-
     def collate(self, windows: list[Window]) -> dict:
-        n_pieces, n_units = max(map(len, windows)), max(len(w.units) for w in windows)
-        pad = self.tokenizer.pad_token_id
+        n_units = max(len(w.units) for w in windows)
         batch = {
-            "input_ids": [w.input_ids + [pad] * (n_pieces - len(w)) for w in windows],
-            "attention_mask": [[1] * len(w) + [0] * (n_pieces - len(w)) for w in windows],
+            **padded_pieces(windows, self.tokenizer.pad_token_id),
             "first_piece": [w.first_piece + [0] * (n_units - len(w.units)) for w in windows],
             "shapes": [w.shapes + [0] * (n_units - len(w.units)) for w in windows],
         }

@@ -4,20 +4,19 @@ entities, save and load."""
 from __future__ import annotations
 
 import math
-from typing import Iterator
 
 import numpy as np
 import torch
 
 from assay.doc import Document, Entity
-from assay.models.base import TorchExtractor, length_batches
+from assay.models.base import TorchExtractor
 from assay.models.contract import Annotated
 from assay.models.encoders import build_encoder
 from assay.models.registry import register
 from assay.models.transition.actions import decode, encodable, gold_rows, n_actions, reduce, transition
 from assay.models.transition.config import TransitionConfig
 from assay.models.transition.model import TransitionModule
-from assay.models.windows import Window, make_windows
+from assay.models.windows import Window, make_windows, padded_pieces
 from assay.schema import Schema
 
 
@@ -68,18 +67,11 @@ class TransitionExtractor(TorchExtractor):
             w.gold = {"rows": gold_rows(len(w.units), kept), "unknown": unknown}
         return windows
 
-    def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
-                ) -> Iterator[dict]:
-        """Batches of windows of similar length, in a seeded random order when training."""
-        for group in length_batches(windows, batch_size, seed):
-            yield self.collate([windows[i] for i in group])
-
     def collate(self, windows: list[Window]) -> dict:
         """Encoder inputs, each piece's word slot ([CLS] 0, word i i + 1, [SEP] N + 1,
         padding Q) and, in training, the gold rows."""
         n_pieces = max(map(len, windows))
         n_slots = max(len(w.units) for w in windows) + 2
-        pad = self.tokenizer.pad_token_id
         slot_of_piece = np.full((len(windows), n_pieces), n_slots, dtype=np.int64)
         slot_mask = np.zeros((len(windows), n_slots), dtype=bool)
         for b, w in enumerate(windows):
@@ -89,13 +81,10 @@ class TransitionExtractor(TorchExtractor):
                 slot_of_piece[b, starts[i]:starts[i + 1]] = i + 1
             slot_of_piece[b, len(w) - 1] = len(w.units) + 1
             slot_mask[b, :len(w.units) + 2] = True
-        batch = {
-            "input_ids": torch.tensor([w.input_ids + [pad] * (n_pieces - len(w)) for w in windows]),
-            "attention_mask": torch.tensor([[1] * len(w) + [0] * (n_pieces - len(w))
-                                            for w in windows]),
-            "slot_of_piece": torch.from_numpy(slot_of_piece),
-            "slot_mask": torch.from_numpy(slot_mask),
-        }
+        pieces = padded_pieces(windows, self.tokenizer.pad_token_id)
+        batch = {**{k: torch.tensor(v) for k, v in pieces.items()},
+                 "slot_of_piece": torch.from_numpy(slot_of_piece),
+                 "slot_mask": torch.from_numpy(slot_mask)}
         if windows[0].gold:
             width = n_actions(len(self.labels))
             n_rows = max(len(w.gold["rows"]) for w in windows)

@@ -193,8 +193,7 @@ class TransitionModule(nn.Module):
             read_all = pointer >= last
             acts = (best != SH) & (best != EOA) & (run < max_run) & (t < max_steps)
             ends = read_all & (~acts | (p[:, EOA] > threshold))
-            shift = ~acts
-            kind = torch.where(ends, EOA, torch.where(shift, SH, -1))
+            kind = torch.where(ends, EOA, torch.where(acts, -1, SH))
             probs.append(p)
             kinds.append(kind)
             run = torch.where(kind == -1, run + 1, 0)
