@@ -127,8 +127,11 @@ def test_sampling_weights_and_inverse_sizes():
     epoch = half_double.epoch(7)
     assert epoch == half_double.epoch(7) and epoch != half_double.epoch(8)
     assert sum(i < 8 for i in epoch) == 4 and sorted(i for i in epoch if i >= 8) == [8, 8, 9, 9]
-    inverse = EpochSampler(sources, [1.0, 1.0], inverse=True)
-    assert sum(i < 8 for i in inverse.epoch(1)) == 5 == sum(i >= 8 for i in inverse.epoch(1))
+    inverse = EpochSampler([0] * 6 + [1] * 2, [1.0, 1.0], inverse=True)
+    assert len(inverse) == 4  # the mean size, 4, in equal shares: 2 of each source
+    epoch = inverse.epoch(1)
+    assert len(set(epoch) & set(range(6))) == 2 and sorted(epoch)[2:] == [6, 7]
+    assert len(EpochSampler(sources, [2.0, 2.0], inverse=True)) == 10  # weight 2: shares of 5
     assert EpochSampler(sources, [1.0, 1.0], inverse=False).epoch(3) == list(range(10))
 
 

@@ -150,17 +150,18 @@ def carve(docs: list[Document], ids_file: Path) -> tuple[list[Document], list[Do
 class EpochSampler:
     """Which examples an epoch trains on. Each source's examples are seen `weight` times an
     epoch on average (every one `int(weight)` times, plus a random share of them for the
-    fraction); with `inverse`, each source gives the mean source size times its weight. The
-    epoch's size is the same every epoch, and one-source data at weight 1 is every example once,
-    in the order given."""
+    fraction); with `inverse`, sampling is inverse to source size as SRU-NER's: the epoch is
+    the mean source size in all, each source giving an equal share of it (times its weight).
+    The epoch's size is the same every epoch, and one-source data at weight 1 is every example
+    once, in the order given."""
 
     def __init__(self, example_sources: list[int], weights: list[float], inverse: bool):
         self.members = [[i for i, s in enumerate(example_sources) if s == k]
                         for k in range(len(weights))]
         sizes = [len(m) for m in self.members]
         present = [n for n in sizes if n]
-        mean = sum(present) / max(1, len(present))
-        self.quota = [round(w * (mean if inverse and n else n)) for w, n in zip(weights, sizes)]
+        share = sum(present) / max(1, len(present)) ** 2  # the mean size over the sources
+        self.quota = [round(w * (share if inverse and n else n)) for w, n in zip(weights, sizes)]
         starved = [k for k, (n, q) in enumerate(zip(sizes, self.quota)) if n and not q]
         if starved:
             raise RecipeError(f"data.sources[{starved[0]}]: its weight gives it no example "

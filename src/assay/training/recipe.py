@@ -87,8 +87,8 @@ class DataConfig(BaseModel):
                                         "trained on together (a Mix)")
     sampling: Literal["weights", "inverse"] = Field(
         "weights", description="weights: each source's examples `weight` times an epoch; "
-        "inverse: each source gives the same number of examples an epoch (the mean size "
-        "times its weight), as SRU-NER samples inversely to dataset size")
+        "inverse: as SRU-NER, sampling inverse to dataset size: an epoch is the mean source "
+        "size in all, each source giving an equal share of it (times its weight)")
     unannotated: Literal["unknown", "negative"] = Field(
         "unknown", description="a type a source does not annotate, in its documents: unknown "
         "(no loss either way: the Mix's point) or negative (every source taken to annotate "
