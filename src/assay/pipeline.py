@@ -51,6 +51,9 @@ class Pipeline:
         self._ids = count(1)
 
     def __call__(self, text: str | Document) -> Document:
+        if not isinstance(text, (str, Document)):
+            raise TypeError(f"nlp(text): text must be a str or a Document, not "
+                            f"{type(text).__name__}")
         return next(self.pipe([text]))
 
     def pipe(self, texts: Iterable[str | Document], batch_size: int | None = None
@@ -59,11 +62,28 @@ class Pipeline:
         needed, a few thousand at a time. Plain strings become documents `text-1`, `text-2`,
         ... Documents keep their ids, sections and meta. `batch_size`: windows a batch
         (default 32 on a CPU, 128 on a GPU)."""
-        docs: Iterable[Document] = (t if isinstance(t, Document) else
-                                    Document(id=f"text-{next(self._ids)}", text=t) for t in texts)
+        if isinstance(texts, (str, Document)):
+            raise TypeError("nlp.pipe(texts): texts must be an iterable of texts or Documents, "
+                            f"not one {type(texts).__name__}; for one, use nlp(text) or "
+                            "nlp.pipe([text])")
+        if not isinstance(texts, Iterable):
+            raise TypeError("nlp.pipe(texts): texts must be an iterable of texts or Documents, "
+                            f"not {type(texts).__name__}")
+        docs: Iterable[Document] = self._documents(texts)
         for extractor in self.extractors:
             docs = extractor.predict(docs, batch_size=batch_size)
         return iter(docs)
+
+
+    def _documents(self, texts: Iterable[str | Document]) -> Iterator[Document]:
+        for position, t in enumerate(texts):
+            if isinstance(t, Document):
+                yield t
+            elif isinstance(t, str):
+                yield Document(id=f"text-{next(self._ids)}", text=t)
+            else:
+                raise TypeError(f"nlp.pipe(texts): item {position} is a {type(t).__name__}; "
+                                "each must be a str or a Document")
 
 
 RUNTIMES = ("torch", "onnx")

@@ -28,7 +28,8 @@ def test_convert_then_evaluate_scores_one(tmp_path):
     assert result.exit_code == 0, result.output
     scores = json.loads((tmp_path / "s.json").read_text())
     assert set(scores) == {"entities_strict", "entities_boundary", "entities_partial",
-                           "relations_strict", "relations_boundary"}
+                           "relations_strict", "relations_boundary", "documents"}
+    assert scores["documents"] == {"gold": 1, "predicted": 1, "missing": [], "repeated": []}
     assert scores["relations_strict"]["micro_f1"] == 1.0 and "per_label" in scores["entities_strict"]
 
 

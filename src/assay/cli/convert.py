@@ -8,6 +8,7 @@ import typer
 from assay import formats
 from assay.cli.common import FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail, read_all
 from assay.errors import FormatError
+from assay.formats.fit import fit
 
 NAME = "convert"
 
@@ -23,26 +24,17 @@ def run(
 
     Example: assay convert --from dygie --to jsonl scierc/dev.json dev.jsonl
 
-    What the target format cannot hold (relations in CoNLL, nested entities in IOB2) is
-    named, never dropped without a word.
+    What the target format has no place for (relations in CoNLL) is left out and counted.
+    What it could hold only by breaking (nested entities in IOB2, two documents of one id in
+    a format keyed by id) stops the conversion, or with --lenient is left out and counted.
+    The target is replaced only when it is completely written.
     """
     docs = read_all(source, from_format, lenient)
-    holds = formats.holds(to_format)
-    lost = {"mention groups": 0, "relations between mention groups": 0, "relations": 0}
-    if not holds["groups"]:
-        for doc in docs:
-            groups = {g.id for g in doc.groups}
-            kept = [r for r in doc.relations if r.head not in groups and r.tail not in groups]
-            lost["mention groups"] += len(groups)
-            lost["relations between mention groups"] += len(doc.relations) - len(kept)
-            doc.groups, doc.relations = [], kept
-    if not holds["relations"]:  # counted after the group relations, so none counts twice
-        lost["relations"] = sum(len(d.relations) for d in docs)
     try:
+        docs, lost = fit(docs, to_format, lenient)
         formats.write(docs, target, to_format)
     except FormatError as err:
-        fail(f"{err}\n({to_format} cannot hold this; jsonl or brat hold everything)")
+        fail(f"{err}\n(nothing was written; jsonl holds everything)")
     for what, n in lost.items():
-        if n:
-            errors.print(f"[yellow]{to_format} cannot hold {what}: {n} not written[/yellow]")
+        errors.print(f"[yellow]{to_format} cannot hold {what}: {n} not written[/yellow]")
     console.print(f"wrote {len(docs)} documents to {target} ({to_format})")

@@ -1,7 +1,6 @@
 """`assay evaluate`: score predictions against gold data under a named protocol."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -11,7 +10,9 @@ from assay import metrics
 from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail,
                               read_all, reading)
 from assay.doc import Document
+from assay.errors import FormatError
 from assay.formats import gutbrainie
+from assay.formats.base import write_json
 from assay.metrics.gutbrainie import score_run
 from assay.tasks.gutbrainie import SUBTASKS, held_subtasks
 
@@ -55,12 +56,19 @@ def run(
             predicted = list(load(model, runtime).pipe(gold_docs, batch_size=batch_size))
         except (FileNotFoundError, ValueError) as err:
             fail(str(err))
-        scores = _evaluate(gold_docs, predicted, protocol)
     elif format == protocol == "gutbrainie":
+        predicted = None
         scores = _score_run(gold_docs, pred, lenient)
     else:
-        scores = _evaluate(gold_docs, read_all(pred, format, lenient), protocol)
+        predicted = read_all(pred, format, lenient)
+    documents = None
+    if predicted is not None:
+        scores = _evaluate(gold_docs, predicted, protocol)
+        documents = metrics.coverage(gold_docs, predicted)
     scores = metrics.to_json(scores)
+    if not any(s["support"] for s in scores.values()):
+        fail(f"{gold} holds nothing that the {protocol} protocol scores (support 0 in every "
+             "score): is it the right protocol and format for this data?")
     table = Table(title=f"{protocol}: {pred or model} against {gold}")
     columns = {"micro_p": "micro P", "micro_r": "micro R", "micro_f1": "micro F1",
                "macro_f1": "macro F1"}
@@ -70,10 +78,27 @@ def run(
     for name, s in scores.items():
         table.add_row(name, *(f"{s[k]:.4f}" for k in columns), str(s["support"]))
     console.print(table)
+    if documents is not None:
+        _say_coverage(documents)
+        scores["documents"] = documents
     console.print("macro P and R, and the scores of each label, are in the --json output")
     if json_out:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(scores, indent=2) + "\n")
+        try:
+            write_json(json_out, scores, indent=2)
+        except FormatError as err:
+            fail(str(err))
+
+
+def _say_coverage(documents: dict) -> None:
+    console.print(f"documents: {documents['gold']} gold, {documents['predicted']} predicted",
+                  highlight=False)
+    for key, what in (("missing", "gold document(s) have no prediction and are scored as "
+                       "predicting nothing"), ("repeated", "document(s) are predicted more "
+                       "than once; the first prediction is scored")):
+        ids = documents[key]
+        if ids:
+            errors.print(f"[yellow]warning: {len(ids)} {what}, e.g. {', '.join(ids[:3])}"
+                         "[/yellow]", highlight=False)
 
 
 def _evaluate(gold: list[Document], predicted: list[Document], protocol: str) -> dict:

@@ -6,26 +6,36 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 import typer
-from rich.progress import track
+from rich.progress import MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from assay import formats
-from assay.cli.common import FORMAT_HELP, LENIENT_HELP, console, fail, read_all, read_checked
+from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, console, errors, fail, read_all,
+                              read_checked)
 from assay.doc import Document
-from assay.errors import Problems
+from assay.errors import FormatError, Problems
 
 NAME = "extract"
 TEXT = "text"
+
+
+SUFFIXES = {".jsonl": "jsonl", ".conll": "conll", ".iob": "conll", ".iob2": "conll",
+            ".bio": "conll", ".pubtator": "pubtator", ".ann": "brat"}
+AMBIGUOUS = {".json": "dygie, spert, gutbrainie or genia"}
 
 
 def run(
     text: str = typer.Argument(None, help="text to extract from (or give --input, or stdin)"),
     model: str = typer.Option("software", help="a shipped model's name or a model directory"),
     input: Path = typer.Option(None, "--input", "-i", help="a file or a folder of files"),
-    input_format: str = typer.Option(TEXT, help=f"'{TEXT}' (plain text, one document a file) "
-                                     f"or a reader's {FORMAT_HELP}"),
+    input_format: str = typer.Option(None, help=f"'{TEXT}' (plain text, one document a file) "
+                                     f"or a reader's {FORMAT_HELP}. Without it: from the file's "
+                                     "extension (.jsonl, .conll, .pubtator, .ann), else plain "
+                                     "text, and the command says which"),
     output: Path = typer.Option(None, "--output", "-o", help="write the documents here"),
     output_format: str = typer.Option("jsonl", help=FORMAT_HELP),
+    resume: bool = typer.Option(False, help="go on from the OUTPUT.partial an interrupted run "
+                                "left: its documents are kept, the others extracted"),
     runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
     labels: str = typer.Option(None, help="label-prompted models (span): the entity types to "
                                "find, comma-separated, seen in training or not"),
@@ -37,41 +47,107 @@ def run(
 
     Example: assay extract "We used Stata 13 (StataCorp) and the lme4 package for R."
 
+    Example: assay extract --input papers/ --output found.jsonl
+
     Documents read with a reader format keep their ids and sections; their annotations are
     replaced by the predictions (this is how a shared-task submission is made). Long texts
-    are split into sentences and windows, never truncated.
+    are split into sentences and windows, never truncated. The output is written to
+    OUTPUT.partial as documents are done and renamed to OUTPUT at the end; interrupted
+    (Ctrl-C), OUTPUT.partial keeps the documents done, and --resume goes on from them.
     """
     from assay.pipeline import load
 
-    if input_format != TEXT and input_format not in formats.FORMATS:
-        fail(f"unknown --input-format {input_format!r}; known: {TEXT}, "
-             f"{', '.join(formats.FORMATS)}")
     if output_format not in formats.FORMATS:
         fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
+    if resume and output is None:
+        fail("--resume goes on writing an --output; give the same --output as before")
+    input_format = _input_format(input, input_format)
     docs, total = _documents(text, input, input_format, lenient)
     try:
         nlp = load(model, runtime, [t.strip() for t in labels.split(",") if t.strip()]
                    if labels else None)
     except (FileNotFoundError, ValueError) as err:
         fail(str(err))
-    if input is not None:
-        docs = track(docs, total=total, description="extracting", console=console,
-                     transient=True)
-    predicted = nlp.pipe(docs, batch_size=batch_size)
-    if output is not None:
-        written = 0
-
-        def counted() -> Iterator[Document]:  # the writer takes them as they come
-            nonlocal written
-            for doc in predicted:
-                written += 1
-                yield doc
-
-        formats.write(counted(), output, output_format)
-        console.print(f"wrote {written} documents to {output} ({output_format})")
-    else:
-        for doc in predicted:
+    if output is None:
+        for doc in nlp.pipe(docs, batch_size=batch_size):
             _print(doc)
+        return
+    partial = output.with_name(output.name + ".partial")
+    done = _done(partial, output_format) if resume else []
+    if done:
+        ids = {d.id for d in done}
+        docs = (d for d in docs if d.id not in ids)
+        console.print(f"resuming: {len(done)} documents done in {partial}", highlight=False)
+    written, interrupted = _write(nlp.pipe(docs, batch_size=batch_size), done, partial,
+                                  output_format, total - len(done), show=input is not None)
+    if interrupted:
+        errors.print(f"[yellow]interrupted: {written} of {total} documents written to "
+                     f"{partial}; run the same command with --resume to extract the rest"
+                     "[/yellow]", highlight=False)
+        raise typer.Exit(code=130)
+    try:
+        formats.move(partial, output, output_format)
+    except FormatError as err:
+        fail(str(err))
+    console.print(f"wrote {written} documents to {output} ({output_format})")
+
+
+def _write(predicted: Iterator[Document], done: list[Document], partial: Path, format: str,
+           todo: int, show: bool) -> tuple[int, bool]:
+    """Write `done`, then each predicted document as it comes, to `partial`; stopped by
+    Ctrl-C, it is what was done. Returns (documents written, whether interrupted)."""
+    count = {"written": 0, "interrupted": False}
+
+    def counted() -> Iterator[Document]:
+        yield from done
+        count["written"] = len(done)
+        try:
+            with Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
+                          TextColumn("{task.fields[rate]}"), console=console, transient=True,
+                          disable=not show) as progress:
+                task = progress.add_task("extracting", total=todo, rate="")
+                for doc in predicted:
+                    count["written"] += 1
+                    progress.update(task, advance=1, rate=_rate(progress.tasks[0]))
+                    yield doc
+        except KeyboardInterrupt:
+            count["interrupted"] = True
+
+    try:
+        formats.write(counted(), partial, format)
+    except FormatError as err:
+        fail(f"{err}\n(the output was not written)")
+    return count["written"], count["interrupted"]
+
+
+def _rate(task) -> str:
+    return f"{task.speed:.1f} documents/s" if task.speed else ""
+
+
+def _done(partial: Path, format: str) -> list[Document]:
+    if not (partial.exists() or format == "somd"):
+        fail(f"{partial}: no such file; nothing to resume (run without --resume)")
+    return read_all(partial, format, lenient=False)
+
+
+def _input_format(input: Path | None, given: str | None) -> str:
+    if given is not None:
+        if given != TEXT and given not in formats.FORMATS:
+            fail(f"unknown --input-format {given!r}; known: {TEXT}, "
+                 f"{', '.join(formats.FORMATS)}")
+        return given
+    if input is None:
+        return TEXT
+    suffix = input.suffix.lower()
+    if suffix in AMBIGUOUS:
+        fail(f"{input}: a {suffix} file can be {AMBIGUOUS[suffix]}; give --input-format")
+    if suffix in SUFFIXES:
+        errors.print(f"reading {input} as {SUFFIXES[suffix]} (from its extension; "
+                     "--input-format to say otherwise)", highlight=False)
+        return SUFFIXES[suffix]
+    errors.print(f"reading {input} as plain text, one document a file (--input-format for "
+                 "one of the annotated formats)", highlight=False)
+    return TEXT
 
 
 def _documents(text: str | None, input: Path | None, input_format: str,
@@ -86,6 +162,8 @@ def _documents(text: str | None, input: Path | None, input_format: str,
             fail(f"{input}: no such file or folder")
         if input_format == TEXT:
             files = sorted(p for p in input.rglob("*") if p.is_file()) if input.is_dir() else [input]
+            if not files:
+                fail(f"{input}: no files in this folder")
             for path in files:
                 _read(path)
             return (Document(id=p.stem, text=_read(p)) for p in files), len(files)

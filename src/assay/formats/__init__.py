@@ -7,8 +7,8 @@ from types import ModuleType
 from typing import Iterable, Iterator
 
 from assay.doc import Document
-from assay.errors import Problems
-from assay.formats import brat, conll, dygie, genia, gutbrainie, jsonl, pubtator, somd, spert
+from assay.errors import FormatError, Problems
+from assay.formats import base, brat, conll, dygie, genia, gutbrainie, jsonl, pubtator, somd, spert
 
 FORMATS: dict[str, ModuleType] = {
     "jsonl": jsonl, "conll": conll, "somd": somd, "dygie": dygie, "spert": spert,
@@ -28,12 +28,48 @@ def module(name: str) -> ModuleType:
 
 
 def read(path: str | Path, format: str, problems: Problems | None = None) -> Iterator[Document]:
-    """Documents from `path` in the named format; see `assay.errors.Problems` for strictness."""
-    return module(format).read(path, problems)
+    """Documents from `path` in the named format; see `assay.errors.Problems` for strictness.
+    A file that is empty, or holds no document, is a FormatError in every format."""
+    reader = module(format).read
+    if _blank(Path(path)):
+        raise FormatError("is empty: no documents to read", path)
+    return _not_empty(reader(path, problems), path)
+
+
+def _blank(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size < 1024 and not path.read_bytes().strip()
+
+
+def _not_empty(docs: Iterator[Document], path: str | Path) -> Iterator[Document]:
+    read = 0
+    for doc in docs:
+        read += 1
+        yield doc
+    if not read:
+        raise FormatError("holds no documents", path)
 
 
 def write(docs: Iterable[Document], path: str | Path, format: str) -> None:
     module(format).write(docs, path)
+
+
+def move(source: str | Path, target: str | Path, format: str) -> None:
+    """What a write to `source` made, put where a write to `target` would have put it (a
+    finished `OUTPUT.partial` becoming `OUTPUT`)."""
+    source, target = Path(source), Path(target)
+    if format == "somd":
+        pairs = list(zip(somd.paths(source).values(), somd.paths(target).values()))
+    else:
+        pairs = [(source, target)]
+    for old, new in pairs:
+        if old.is_dir():
+            with base.filled(new) as staging:
+                for path in old.iterdir():
+                    path.rename(staging / path.name)
+            old.rmdir()
+        else:
+            with base.replaced(new) as temp:
+                old.rename(temp)
 
 
 def holds(format: str) -> dict[str, bool]:

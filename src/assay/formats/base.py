@@ -1,7 +1,11 @@
-"""What every reader and writer shares: opening files, JSON with line numbers, output folders."""
+"""What every reader and writer shares: opening files, JSON with line numbers, and output
+written beside its target and renamed into place only when complete."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -9,41 +13,144 @@ from assay.doc import Document
 from assay.errors import FormatError, InvalidDocument, Problems
 
 
+BOM = "\ufeff"
+
+
 def load_json(path: str | Path) -> Any:
-    """Parse a JSON file; a syntax error or a truncated file names file and line."""
+    """Parse a JSON file; a syntax error, a truncated file or a key repeated in one object
+    (which JSON parsers resolve by keeping the last, silently) names file and line."""
     text = read_text(path)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
         raise FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, err.lineno) from None
+    except RepeatedKey as err:
+        raise FormatError(f"key {err.args[0]!r} is repeated in one object: only one of them "
+                          "could be read", path) from None
+
+
+class RepeatedKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise RepeatedKey(key)
+        seen[key] = value
+    return seen
 
 
 def write_json(path: str | Path, data: Any, indent: int | None = None) -> None:
     text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
-    prepare_output(path).write_text(text, encoding="utf-8")
+    with replaced(path) as temp:
+        temp.write_text(text, encoding="utf-8")
 
 
 def read_text(path: str | Path) -> str:
+    """A UTF-8 file's text, without a byte-order mark if it starts with one."""
     try:
-        return Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise FormatError("no such file", path) from None
+    except IsADirectoryError:
+        raise FormatError("is a folder; give a file", path) from None
+    except PermissionError:
+        raise FormatError("cannot be read (permission denied)", path) from None
     except UnicodeDecodeError as err:
         raise FormatError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from None
+    return text[1:] if text.startswith(BOM) else text
 
 
-def prepare_output(path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+@contextmanager
+def replaced(target: str | Path) -> Iterator[Path]:
+    """A temporary path beside `target` to write a file or a folder to: it replaces `target`
+    when the block ends, and is removed if the block fails, so that a failed or interrupted
+    write leaves whatever was at `target` as it was."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as err:
+        raise FormatError(f"cannot make its folder ({err.strerror or err})", target) from None
+    temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    _remove(temp)
+    try:
+        yield temp
+    except BaseException:
+        _remove(temp)
+        raise
+    _move(temp, target)
+
+
+@contextmanager
+def replaced_all(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
+    """`replaced` for several files written together (nothing replaced unless all are done)."""
+    with ExitStack() as stack:
+        yield [stack.enter_context(replaced(t)) for t in targets]
+
+
+@contextmanager
+def filled(folder: str | Path) -> Iterator[Path]:
+    """A staging folder to write files to, moved into `folder` (made if need be) when the block
+    ends, each file replacing the one of its name; other files in `folder` stay. On failure
+    nothing in `folder` changes."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise FormatError("is a file; give a folder to write to", folder)
+    with replaced(folder.with_name(f".{folder.name}.staged")) as staging:
+        staging.mkdir()
+        yield staging
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for path in sorted(staging.iterdir()):
+                os.replace(path, folder / path.name)
+        except OSError as err:
+            raise FormatError(f"cannot be written ({err.strerror or err})", folder) from None
+        staging.rmdir()
+
+
+def _move(source: Path, target: Path) -> None:
+    """`source` in place of `target`, a file or a folder."""
+    if not source.exists():  # nothing to move (`filled` moved it), or an empty file written
+        return
+    try:
+        if target.is_dir() and not target.is_symlink():
+            if not source.is_dir():
+                raise FormatError("is a folder; give a file name to write", target)
+            old = target.with_name(f".{target.name}.{os.getpid()}.old")
+            target.rename(old)
+            source.rename(target)
+            shutil.rmtree(old)
+        else:
+            os.replace(source, target)
+    except FormatError:
+        _remove(source)
+        raise
+    except OSError as err:
+        _remove(source)
+        raise FormatError(f"cannot be written ({err.strerror or err})", target) from None
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def checked(doc: Document, problems: Problems, path: str | Path, line: int | None) -> bool:
     """Validate a document a reader built; report a broken invariant as a FormatError."""
     try:
         doc.validate()
+        doc.text.encode("utf-8")
     except InvalidDocument as err:
         problems.report(FormatError(str(err), path, line))
+        return False
+    except UnicodeEncodeError as err:
+        problems.report(FormatError(f"document {doc.id!r}: its text holds a lone surrogate "
+                                    f"({doc.text[err.start]!a} at character {err.start}), "
+                                    "which is no character and UTF-8 cannot hold", path, line))
         return False
     return True
 
@@ -70,6 +177,8 @@ def read_json_lines(path: str | Path, problems: Problems,
     """Documents from a JSON-lines file, one `build(record, line number)` a non-blank line,
     read as they are needed (constant memory); a bad line is reported with its number."""
     for number, raw in enumerate(_binary_lines(path), 1):
+        if number == 1 and raw.startswith(BOM.encode()):
+            raw = raw[len(BOM.encode()):]
         if not raw.strip():
             continue
         try:
@@ -94,10 +203,38 @@ def _binary_lines(path: str | Path) -> Iterator[bytes]:
             yield from lines
     except FileNotFoundError:
         raise FormatError("no such file", path) from None
+    except IsADirectoryError:
+        raise FormatError("is a folder; give a file", path) from None
+    except PermissionError:
+        raise FormatError("cannot be read (permission denied)", path) from None
 
 
 def write_json_lines(docs: Iterable[Document], path: str | Path,
                      to_record: Callable[[Document], dict]) -> None:
-    with prepare_output(path).open("w", encoding="utf-8") as out:
+    with writing(path) as out:
         for doc in docs:
             out.write(json.dumps(to_record(doc), ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[Any]:
+    """A text file open for writing that replaces `path` when the block ends (see `replaced`)."""
+    with replaced(path) as temp:
+        try:
+            out = temp.open("w", encoding="utf-8")
+        except OSError as err:
+            raise FormatError(f"cannot be written ({err.strerror or err})", path) from None
+        with out:
+            yield out
+
+
+def unique_ids(docs: Iterable[Document], path: str | Path, format: str) -> Iterator[Document]:
+    """`docs`, stopping with a FormatError at the first id seen before: `format` keys its
+    documents by id, and a second document with one would overwrite or merge with the first."""
+    seen: set[str] = set()
+    for doc in docs:
+        if doc.id in seen:
+            raise FormatError(f"two documents have the id {doc.id!r}, and {format} keys "
+                              "documents by id: give them distinct ids", path)
+        seen.add(doc.id)
+        yield doc

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, read_text
+from assay.formats.base import checked, filled, read_text, unique_ids
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
 _ROLE_NUMBER = re.compile(r"\d+$")
@@ -45,11 +45,13 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    folder = Path(path)
-    folder.mkdir(parents=True, exist_ok=True)
-    for doc in docs:
-        (folder / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
-        (folder / f"{doc.id}.ann").write_text(to_ann(doc), encoding="utf-8")
+    """Into the folder `path` once every document is written (see `filled`)."""
+    with filled(path) as folder:
+        for doc in unique_ids(docs, path, "BRAT"):
+            if not doc.id or "/" in doc.id or doc.id in (".", ".."):
+                raise FormatError(f"document id {doc.id!r} cannot be a file name", path)
+            (folder / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
+            (folder / f"{doc.id}.ann").write_text(to_ann(doc), encoding="utf-8")
 
 
 def to_ann(doc: Document) -> str:

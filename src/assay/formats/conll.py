@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, prepare_output, read_text
+from assay.formats.base import checked, read_text, writing
 from assay.formats.tokenized import document_from_tokens, token_view
 from assay.text.bio import read_tags, spans_to_tags
 
@@ -36,7 +36,7 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    with prepare_output(path).open("w", encoding="utf-8") as out:
+    with writing(path) as out:
         for doc in docs:
             if doc.meta.get("conll_docstart"):
                 out.write("-DOCSTART- O\n\n")

@@ -16,7 +16,7 @@ from assay.errors import FormatError, Problems
 from assay.formats.base import field, read_json_lines, write_json_lines
 from assay.formats.tokenized import document_from_tokens, token_view
 
-HOLDS = {"relations": True, "nested": True, "groups": True}
+HOLDS = {"relations": True, "nested": True, "groups": True, "group_relations": False}
 KNOWN = {"doc_key", "sentences", "ner", "relations", "clusters"}
 
 
@@ -42,6 +42,9 @@ def to_record(doc: Document) -> dict[str, Any]:
         first, end = words[e.id]
         ner[view.sentence_index(first)].append([first, end - 1, e.label])
     for r in doc.relations:
+        if r.head not in words or r.tail not in words:
+            raise FormatError(f"document {doc.id!r}: relation {r.label} joins mention groups "
+                              f"({r.head} -> {r.tail}); DyGIE relations join mentions")
         (h1, h2), (t1, t2) = words[r.head], words[r.tail]
         relations[view.sentence_index(h1)].append([h1, h2 - 1, t1, t2 - 1, r.label])
     clusters = [[[words[m][0], words[m][1] - 1] for m in g.mentions] for g in doc.groups]

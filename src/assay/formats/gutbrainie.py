@@ -17,7 +17,7 @@ from typing import Any, Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation, Section
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, field, load_json, write_json
+from assay.formats.base import checked, field, load_json, unique_ids, write_json
 from assay.tasks.gutbrainie import (DERIVED, LOCATIONS, SIDES, SUBTASKS, Subtask, derived_lists,
                                     to_article)
 
@@ -58,7 +58,8 @@ def read_run(path: str | Path, problems: Problems | None = None) -> dict[str, di
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    write_json(path, {doc.id: to_article(doc) for doc in docs}, indent=2)
+    write_json(path, {doc.id: to_article(doc) for doc in unique_ids(docs, path, "GutBrainIE")},
+               indent=2)
 
 
 def _document(pmid: str, article: dict[str, Any], path: str | Path, problems: Problems) -> Document:

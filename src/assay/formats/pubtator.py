@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, MentionGroup, Relation, Section
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, prepare_output, read_text
+from assay.formats.base import checked, read_text, unique_ids, writing
 
 HOLDS = {"relations": True, "nested": True, "groups": True}
 NO_CONCEPT = "-1"
@@ -43,12 +43,20 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
-    with prepare_output(path).open("w", encoding="utf-8") as out:
-        for doc in docs:
-            out.write(to_block(doc) + "\n")
+    with writing(path) as out:
+        for doc in unique_ids(docs, path, "PubTator"):
+            out.write(to_block(doc, path) + "\n")
 
 
-def to_block(doc: Document) -> str:
+def holds_relation(doc: Document, r: Relation) -> bool:
+    """Whether both ends of `r` have a concept id (a PubTator relation joins concepts)."""
+    groups = {g.id for g in doc.groups}
+    by_id = doc.entity_by_id()
+    return all(end in groups or by_id[end].kb_id not in (None, "", NO_CONCEPT)
+               for end in (r.head, r.tail))
+
+
+def to_block(doc: Document, path: str | Path | None = None) -> str:
     title, abstract = _title_abstract(doc)
     lines = [f"{doc.id}|t|{title}", f"{doc.id}|a|{abstract}"]
     for e in doc.entities:
@@ -58,6 +66,11 @@ def to_block(doc: Document) -> str:
     concept = {g.id: g.kb_id or g.id for g in doc.groups}
     concept.update({e.id: e.kb_id or NO_CONCEPT for e in doc.entities})
     for r in doc.relations:
+        unknown = [end for end in (r.head, r.tail) if concept[end] == NO_CONCEPT]
+        if not holds_relation(doc, r):
+            raise FormatError(f"document {doc.id!r}: relation {r.label} joins mention "
+                              f"{unknown[0]}, which has no concept id; PubTator relations join "
+                              "concept ids (--lenient leaves such relations out)", path)
         lines.append("\t".join([doc.id, r.label, concept[r.head], concept[r.tail],
                                 *r.attrs.get("columns", [])]))
     return "\n".join(lines) + "\n"

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, read_text
+from assay.formats.base import checked, read_text, replaced_all
 from assay.formats.conll import sentence_tags
 from assay.formats.tokenized import document_from_tokens, token_view
 from assay.text.bio import read_tags
@@ -60,7 +60,6 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
     files = paths(path)
-    files["texts"].parent.mkdir(parents=True, exist_ok=True)
     lines: dict[str, list[str]] = {part: [] for part in PARTS}
     for doc in docs:
         tagged = sentence_tags(doc, files["entities"])  # checks every entity first
@@ -79,8 +78,9 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
             lines["texts"].append(" ".join(tokens))
             lines["entities"].append(" ".join(tags))
             lines["relations"].append("; ".join(rels))
-    for part in PARTS:
-        files[part].write_text("".join(f"{line}\n" for line in lines[part]), encoding="utf-8")
+    with replaced_all(files[part] for part in PARTS) as temps:
+        for part, temp in zip(PARTS, temps):
+            temp.write_text("".join(f"{line}\n" for line in lines[part]), encoding="utf-8")
 
 
 def _lines(path: Path, expected: int) -> list[str] | None:

@@ -11,7 +11,7 @@ from typing import Callable, Iterable
 from assay.doc import Document
 from assay.metrics.documents import cid, multitask
 from assay.metrics.gutbrainie import gutbrainie
-from assay.metrics.matching import (Pairs, entities_boundary, entities_partial, entities_strict,
+from assay.metrics.matching import (Pairs, coverage, entities_boundary, entities_partial, entities_strict,
                                     pair, relations_boundary, relations_strict)
 from assay.metrics.scores import Combined, Score, prf
 from assay.metrics.somd import somd
@@ -40,4 +40,4 @@ def to_json(scores: dict[str, Score | Combined]) -> dict:
     return {name: score.to_json() for name, score in scores.items()}
 
 
-__all__ = ["PROTOCOLS", "Combined", "Score", "evaluate", "pair", "prf", "to_json"]
+__all__ = ["PROTOCOLS", "Combined", "Score", "coverage", "evaluate", "pair", "prf", "to_json"]

@@ -11,14 +11,44 @@ Pairs = Sequence[tuple[Document, Document]]
 
 def pair(gold: Iterable[Document], pred: Iterable[Document]) -> list[tuple[Document, Document]]:
     """(gold, predicted) by document id; a gold document without prediction is paired with an
-    empty one, and a predicted id missing from the gold data raises ValueError."""
+    empty one (`coverage` counts them). ValueError, naming the document, when a predicted id is
+    not in the gold data, when a gold id repeats, or when a prediction's text is not its gold
+    document's (the same ids over other texts would score offsets that mean nothing). Of
+    repeated predictions the first is scored."""
     gold = list(gold)
-    predicted = {d.id: d for d in pred}
-    unknown = set(predicted) - {d.id for d in gold}
+    predicted: dict[str, Document] = {}
+    for d in pred:
+        predicted.setdefault(d.id, d)
+    ids = [d.id for d in gold]
+    if len(set(ids)) < len(ids):
+        repeated = next(i for k, i in enumerate(ids) if i in ids[:k])
+        raise ValueError(f"gold document id {repeated!r} repeats: ids must tell documents apart")
+    unknown = set(predicted) - set(ids)
     if unknown:
         raise ValueError(f"{len(unknown)} predicted document(s) are not in the gold data, "
                          f"e.g. {sorted(unknown)[:3]}: are both read in the same format?")
+    for g in gold:
+        p = predicted.get(g.id)
+        if p is not None and p.text != g.text:
+            at = next((k for k, (a, b) in enumerate(zip(g.text, p.text)) if a != b),
+                      min(len(g.text), len(p.text)))
+            raise ValueError(f"document {g.id!r}: the predicted text differs from the gold text "
+                             f"from character {at} ({len(p.text)} against {len(g.text)} "
+                             "characters): predictions must be made on the gold texts")
     return [(g, predicted.get(g.id) or Document(g.id, g.text)) for g in gold]
+
+
+def coverage(gold: Iterable[Document], pred: Iterable[Document]) -> dict:
+    """How the predictions cover the gold documents: counts, and the ids of gold documents
+    without prediction (scored as predicting nothing) and of predictions given twice or more
+    (the first scored)."""
+    gold_ids = [d.id for d in gold]
+    pred_ids = [d.id for d in pred]
+    seen: set[str] = set()
+    repeated = sorted({i for i in pred_ids if i in seen or seen.add(i)})
+    missing = sorted(set(gold_ids) - set(pred_ids))
+    return {"gold": len(gold_ids), "predicted": len(set(pred_ids)), "missing": missing,
+            "repeated": repeated}
 
 
 def entities_strict(pairs: Pairs) -> Score:
