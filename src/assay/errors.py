@@ -9,6 +9,10 @@ class InvalidDocument(ValueError):
     """A Document breaks one of its invariants; the message names the document and the field."""
 
 
+class RecipeError(ValueError):
+    """A training recipe (TOML) is wrong: the message names the key."""
+
+
 class FormatError(ValueError):
     """A record in a file cannot be read or written; the message starts with `file:line:`."""
 
@@ -33,6 +37,11 @@ class Problems:
 
     strict: bool = True
     errors: list[FormatError] = field(default_factory=list)
+    #: what was read as written but may not be meant (an annotation given twice), never raised
+    notes: list[FormatError] = field(default_factory=list)
+
+    def note(self, error: FormatError) -> None:
+        self.notes.append(error)
 
     def report(self, error: FormatError) -> None:
         if self.strict:

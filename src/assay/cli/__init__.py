@@ -8,17 +8,18 @@ from typing import Callable
 import typer
 
 from assay.cli import bench, convert, evaluate, export, extract, models, package, stats, train
-from assay.cli.common import errors
+from assay.cli.common import errors, fail
+from assay.errors import FormatError, RecipeError
 
 app = typer.Typer(help="assay: entities and relations in scientific and biomedical text.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-DEBUG = {"on": bool(os.environ.get("ASSAY_DEBUG"))}
+DEBUG = {"on": False}
 
 
 @app.callback()
 def options(debug: bool = typer.Option(False, "--debug", help="show the traceback of an "
                                        "unexpected error (also ASSAY_DEBUG=1)")) -> None:
-    DEBUG["on"] = DEBUG["on"] or debug
+    DEBUG["on"] = debug or bool(os.environ.get("ASSAY_DEBUG"))
 
 
 def guarded(run: Callable) -> Callable:
@@ -31,6 +32,10 @@ def guarded(run: Callable) -> Callable:
             return run(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
+        except (FormatError, RecipeError) as err:  # a named input is wrong: its message says it
+            if DEBUG["on"]:
+                raise
+            fail(str(err))
         except KeyboardInterrupt:
             errors.print("[red]interrupted[/red]")
             raise typer.Exit(code=130) from None

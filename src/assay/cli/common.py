@@ -40,9 +40,14 @@ def reading(path: Path, lenient: bool) -> Iterator[Problems]:
     try:
         yield problems
     except FormatError as err:
-        fail(f"{err}\n(use --lenient to skip and count bad records)")
+        fail(f"{err}\n(use --lenient to skip and count bad records)" if err.line else str(err))
     if problems.errors:
         errors.print(f"[yellow]{path}: {problems.summary()}[/yellow]", highlight=False)
+    if problems.notes:
+        shown = "".join(f"\n  {n}" for n in problems.notes[:3])
+        errors.print(f"[yellow]{path}: {len(problems.notes)} annotation(s) repeat another "
+                     f"exactly; kept as read (each counts in scores):{shown}[/yellow]",
+                     highlight=False)
 
 
 def read_all(path: Path, format: str, lenient: bool) -> list[Document]:

@@ -152,7 +152,25 @@ def checked(doc: Document, problems: Problems, path: str | Path, line: int | Non
                                     f"({doc.text[err.start]!a} at character {err.start}), "
                                     "which is no character and UTF-8 cannot hold", path, line))
         return False
+    _note_repeats(doc, problems, path, line)
     return True
+
+
+def _note_repeats(doc: Document, problems: Problems, path: str | Path, line: int | None) -> None:
+    """Note each entity or relation that repeats an earlier one exactly (kept as read)."""
+    seen: dict = {}
+    for e in doc.entities:
+        key = ("entity", e.pieces(), e.label)
+        if key in seen:
+            problems.note(FormatError(f"document {doc.id!r}: entity {e.id} repeats {seen[key]} "
+                                      f"(same span and label)", path, line))
+        seen.setdefault(key, e.id)
+    for r in doc.relations:
+        key = ("relation", r.head, r.tail, r.label)
+        if key in seen:
+            problems.note(FormatError(f"document {doc.id!r}: relation {r.label} {r.head} -> "
+                                      f"{r.tail} is given twice", path, line))
+        seen.setdefault(key, r.id)
 
 
 def field(record: dict, key: str, kind: type | tuple[type, ...], where: str) -> Any:
@@ -226,6 +244,17 @@ def writing(path: str | Path) -> Iterator[Any]:
             raise FormatError(f"cannot be written ({err.strerror or err})", path) from None
         with out:
             yield out
+
+
+def one_word_labels(doc: Document, path: str | Path | None, format: str) -> None:
+    """FormatError for a label with a space, tab or line break: `format` writes labels in
+    space-separated columns, where such a label would be read back as something else."""
+    labels = [e.label for e in doc.entities] + [r.label for r in doc.relations]
+    for label in labels:
+        if not label or any(c.isspace() for c in label):
+            raise FormatError(f"document {doc.id!r}: label {label!r} is not one word, and "
+                              f"{format} separates its columns by spaces (jsonl, gutbrainie "
+                              "and spert hold any label)", path)
 
 
 def unique_ids(docs: Iterable[Document], path: str | Path, format: str) -> Iterator[Document]:

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, filled, read_text, unique_ids
+from assay.formats.base import checked, filled, one_word_labels, read_text, unique_ids
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
 _ROLE_NUMBER = re.compile(r"\d+$")
@@ -50,6 +50,7 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
         for doc in unique_ids(docs, path, "BRAT"):
             if not doc.id or "/" in doc.id or doc.id in (".", ".."):
                 raise FormatError(f"document id {doc.id!r} cannot be a file name", path)
+            one_word_labels(doc, path, "BRAT")
             (folder / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
             (folder / f"{doc.id}.ann").write_text(to_ann(doc), encoding="utf-8")
 

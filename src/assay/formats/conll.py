@@ -13,7 +13,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, read_text, writing
+from assay.formats.base import checked, one_word_labels, read_text, writing
 from assay.formats.tokenized import document_from_tokens, token_view
 from assay.text.bio import read_tags, spans_to_tags
 
@@ -47,6 +47,7 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
 
 def sentence_tags(doc: Document, path: str | Path | None = None) -> list[tuple[list[str], list[str]]]:
     """Each sentence's tokens and IOB2 tags; an entity that IOB2 cannot hold raises FormatError."""
+    one_word_labels(doc, path, "IOB2")
     view = token_view(doc)
     by_sentence: list[list] = [[] for _ in view.sentences]
     try:

@@ -57,10 +57,17 @@ def holds_relation(doc: Document, r: Relation) -> bool:
 
 
 def to_block(doc: Document, path: str | Path | None = None) -> str:
-    title, abstract = _title_abstract(doc)
+    title, abstract, abstract_start = _title_abstract(doc)
     lines = [f"{doc.id}|t|{title}", f"{doc.id}|a|{abstract}"]
+    shift = len(title) + 1 - abstract_start  # offsets count over title + 1 + abstract
     for e in doc.entities:
-        columns = [doc.id, str(e.start), str(e.end), doc.text[e.start:e.end], e.label,
+        if "\t" in e.label or "\n" in e.label:
+            raise FormatError(f"document {doc.id!r}: label {e.label!r} holds a tab or line "
+                              "break, which PubTator's columns cannot hold", path)
+        if e.start < abstract_start and shift:
+            raise FormatError(f"document {doc.id!r}: entity {e.id} is outside the text "
+                              "PubTator writes", path)
+        columns = [doc.id, str(e.start + shift), str(e.end + shift), doc.text[e.start:e.end], e.label,
                    e.kb_id or NO_CONCEPT, *e.attrs.get("columns", [])]
         lines.append("\t".join(columns))
     concept = {g.id: g.kb_id or g.id for g in doc.groups}
@@ -76,15 +83,17 @@ def to_block(doc: Document, path: str | Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _title_abstract(doc: Document) -> tuple[str, str]:
+def _title_abstract(doc: Document) -> tuple[str, str, int]:
+    """The title, the abstract, and where the abstract starts in `doc.text`."""
     names = {s.name: s for s in doc.sections}
-    if "title" in names and "abstract" in names and names["abstract"].start == names["title"].end + 1:
-        return (doc.text[names["title"].start:names["title"].end],
-                doc.text[names["abstract"].start:names["abstract"].end])
+    if "title" in names and "abstract" in names and names["title"].start == 0 and \
+            names["abstract"].start == names["title"].end + 1:
+        return (doc.text[:names["title"].end],
+                doc.text[names["abstract"].start:names["abstract"].end], names["abstract"].start)
     if "\n" in doc.text:
         raise FormatError(f"document {doc.id!r}: PubTator needs one-line title and abstract "
                           "sections, and this text has line breaks elsewhere")
-    return "", doc.text[1:] if doc.text.startswith(" ") else doc.text
+    return ("", doc.text[1:], 1) if doc.text.startswith(" ") else ("", doc.text, 0)
 
 
 def _document(block: list[Line], path: str | Path, problems: Problems) -> Document | None:

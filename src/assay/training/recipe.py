@@ -10,12 +10,9 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_valid
                       model_validator)
 
 from assay import formats
+from assay.errors import RecipeError
 from assay.metrics import PROTOCOLS
 from assay.models.registry import family
-
-
-class RecipeError(ValueError):
-    pass
 
 
 def known_format(value: str | None) -> str | None:
