@@ -57,6 +57,8 @@ def test_a_mix_reads_each_source_with_what_it_annotates(tmp_path, encoder):
         assert doc.meta["dataset"] == data.names[source]
     assert any("left out (type not kept): " in line and "entity Version" in line for line in said)
     assert {d.meta["dataset"] for d in dev} == {"names", "attributes"}
+    # both dev sets are the same file: named apart, or scoring would pair one with the other
+    assert len({d.id for d in dev}) == len(dev) == 8 and dev[0].id.startswith("names/")
     recipe = load_recipe(mix_recipe(tmp_path, encoder, TINY["span"]["plain"]),
                          {"data.unannotated": "negative"})  # plain concatenation
     assert read_sources(recipe.data, say=said.append)[0].annotates == [EVERYTHING, EVERYTHING]

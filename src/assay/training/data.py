@@ -93,7 +93,9 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
         source += [k] * len(read)
         annotates.append(_annotates(s, read) if mix and data.unannotated == "unknown"
                          else EVERYTHING)
-        dev += [tag_dataset(d, s.name) for d in
+        # named apart: dev documents of two sources may share ids (CoNLL numbers them 1, 2, ...),
+        # and scoring pairs predictions with gold documents by id
+        dev += [replace(tag_dataset(d, s.name), id=f"{s.name}/{d.id}") for d in
                 read_docs(s.dev, s.format, s.lenient or data.lenient, label_map(s), say)]
     if data.dev:
         dev += read_docs([data.dev], data.format, data.lenient, say=say)
