@@ -120,3 +120,23 @@ def dataset_counts(record: Record) -> str:
         "strict reader stops at the first with file and line, the lenient one reports each "
         "and reads it as an entity.", "",
         "```", counts_table(record.results).rstrip("\n"), "```", ""])
+
+
+def fuzzing(record: Record) -> str:
+    """The readers × outcomes table of bench/fuzz_formats.py."""
+    results = record.results
+    lines = ["# Readers under damaged input", "",
+             f"Command: `{record.command}`, commit `{record.commit.sha[:7]}`, run {record.date} "
+             f"on {record.device.describe()}. For each format, {results['examples']} damaged "
+             "copies of its test fixture (cut short; bytes flipped, inserted or deleted; lines "
+             "dropped, repeated or swapped), each read strictly and with `--lenient`. A read "
+             "gives the documents, a clear error (`FormatError`: file, line and reason in one "
+             "line) or another exception, which is a defect.", "",
+             "| format | mode | examples | read | clear error | other exception |",
+             "|---|---|---:|---:|---:|---:|"]
+    for fmt, tally in results["readers"].items():
+        for mode in ("strict", "lenient"):
+            t = tally[mode]
+            lines.append(f"| {fmt} | {mode} | {results['examples']} | {t['read']} | "
+                         f"{t['clear error']} | {t['other exception']} |")
+    return "\n".join(lines) + "\n"

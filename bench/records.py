@@ -24,8 +24,9 @@ RECORDS = RESULTS / "records"
 SCHEMA_VERSION = 1
 
 # run: `assay train` of a recipe; peer: another library on the same data; speed: extraction
-# speed; eval: trained models scored on a task; counts: what the readers read of each corpus
-Kind = Literal["run", "peer", "speed", "eval", "counts"]
+# speed; eval: trained models scored on a task; counts: what the readers read of each corpus;
+# fuzz: what the readers make of damaged files
+Kind = Literal["run", "peer", "speed", "eval", "counts", "fuzz"]
 
 
 class Strict(BaseModel):

@@ -216,7 +216,8 @@ def reports() -> dict[str, str]:
             "gutbrainie.md": pages.gutbrainie(*named("gutbrain-pipeline")),
             "gutbrainie_peers.md": pages.gutbrainie_peers(*named("gutbrain-gliner")),
             "speed_cpu.md": pages.speed(*named("speed-cpu")),
-            "dataset_counts.md": pages.dataset_counts(*named("dataset-counts"))}
+            "dataset_counts.md": pages.dataset_counts(*named("dataset-counts")),
+            "fuzzing.md": pages.fuzzing(*named("fuzz-formats"))}
 
 
 def main() -> int:
