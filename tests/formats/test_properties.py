@@ -71,3 +71,13 @@ def test_damaged_fixture_files_give_documents_or_a_format_error(fmt, tmp_path: P
     for mode, counts in tally.items():
         assert counts["other exception"] == 0, (mode, counts["examples"])
         assert counts["read"] + counts["clear error"] == 40
+
+
+def test_a_pubtator_title_line_cut_short_is_a_format_error(tmp_path: Path):
+    """Found by bench/fuzz_formats.py: `100|t` with no text raised a ValueError of unpacking."""
+    from assay.errors import FormatError
+
+    path = tmp_path / "cut.pubtator"
+    path.write_text("100|t\n100|a|Aspirin helps.\n\n")
+    with pytest.raises(FormatError, match=r"cut.pubtator:1: expected PMID\|t\|text"):
+        list(formats.read(path, "pubtator"))

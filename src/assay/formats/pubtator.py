@@ -103,6 +103,10 @@ def _document(block: list[Line], path: str | Path, problems: Problems) -> Docume
     for number, line in block:
         head = line.split("\t", 1)[0]
         if "|" in head and line.split("|", 2)[1:2] in (["t"], ["a"]):
+            if line.count("|") < 2:
+                problems.report(FormatError(f"expected PMID|{line.split('|')[1]}|text, got "
+                                            f"{line[:60]!r}", path, number))
+                continue
             _, kind, text = line.split("|", 2)
             parts[kind] = text
         elif len(line.split("\t")) >= 6 and line.split("\t")[1].isdigit():
