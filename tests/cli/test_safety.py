@@ -4,6 +4,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -154,16 +155,67 @@ def test_an_interrupted_extract_keeps_what_was_done_and_resume_goes_on(tmp_path,
     assert not partial.exists()
 
 
+def test_an_extract_interrupted_before_any_document_leaves_nothing(tmp_path, monkeypatch):
+    import assay.pipeline
+
+    source, out = papers(tmp_path / "papers", 3), tmp_path / "found.jsonl"
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel(stop_at=0))
+    result = invoke("extract", "--input", source, "--output", out)
+    assert result.exit_code == 130 and "nothing written" in result.output
+    assert not out.exists() and not (tmp_path / "found.jsonl.partial").exists()
+
+
 def test_extract_to_a_format_that_cannot_hold_the_text_keeps_the_old_file(tmp_path, monkeypatch):
     import assay.pipeline
 
-    source, out = papers(tmp_path / "papers", 2), tmp_path / "run.json"
-    out.write_text("{}\n")
-    (source / "p00.txt").write_text("Two\nlines of SPSS.")
+    source = papers(tmp_path / "papers", 2)
     monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel())
-    result = invoke("extract", "--input", source, "--output", out, "--output-format", "pubtator")
-    assert result.exit_code == 1 and "line breaks" in result.output
-    assert out.read_text() == "{}\n"
+    for fmt in ("gutbrainie", "pubtator"):
+        (source / "p00.txt").write_text("Two\nlines of SPSS.")
+        out = tmp_path / f"run.{fmt}"
+        out.write_text("the previous run\n")
+        result = invoke("extract", "--input", source, "--output", out, "--output-format", fmt)
+        assert result.exit_code == 1 and "p00" in result.output, result.output
+        assert out.read_text() == "the previous run\n"
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["papers", *sorted(
+            p.name for p in tmp_path.iterdir() if p.name.startswith("run."))]
+
+
+def test_the_progress_bar_counts_documents_as_the_model_gives_them(tmp_path, monkeypatch):
+    import assay.cli.extract
+    import assay.pipeline
+
+    events = []
+
+    class Counted(FakeModel):
+        def pipe(self, docs, batch_size=None):
+            for doc in super().pipe(docs):
+                events.append("extracted")
+                yield doc
+
+    class Recorder:  # stands for rich's Progress
+        get_default_columns = staticmethod(lambda: ())
+
+        def __init__(self, *args, **kwargs):
+            self.tasks = [SimpleNamespace(speed=None)]
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def add_task(self, description, total, **fields):
+            events.append(("of", total))
+
+        def update(self, task, advance, **fields):
+            events.append("counted")
+
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: Counted())
+    monkeypatch.setattr(assay.cli.extract, "Progress", Recorder)
+    result = invoke("extract", "--input", papers(tmp_path / "p", 3), "--output", tmp_path / "o.jsonl")
+    assert result.exit_code == 0, result.output
+    assert events == [("of", 3)] + ["extracted", "counted"] * 3
 
 
 def test_extract_infers_jsonl_from_the_extension_and_says_so(tmp_path, monkeypatch):

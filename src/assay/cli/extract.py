@@ -80,6 +80,11 @@ def run(
         console.print(f"resuming: {len(done)} documents done in {partial}", highlight=False)
     written, interrupted = _write(nlp.pipe(docs, batch_size=batch_size), done, partial,
                                   output_format, total - len(done), show=input is not None)
+    if interrupted and not written:
+        formats.remove(partial, output_format)
+        errors.print("[yellow]interrupted before any document was done; nothing written"
+                     "[/yellow]")
+        raise typer.Exit(code=130)
     if interrupted:
         errors.print(f"[yellow]interrupted: {written} of {total} documents written to "
                      f"{partial}; run the same command with --resume to extract the rest"

@@ -72,6 +72,12 @@ def move(source: str | Path, target: str | Path, format: str) -> None:
                 old.rename(temp)
 
 
+def remove(path: str | Path, format: str) -> None:
+    """Whatever a write to `path` in `format` made."""
+    for made in (somd.paths(path).values() if format == "somd" else [Path(path)]):
+        base.remove(made)
+
+
 def holds(format: str) -> dict[str, bool]:
     """What the format can hold besides flat entities: relations, nested entities, groups."""
     return getattr(module(format), "HOLDS", {"relations": True, "nested": True, "groups": True})

@@ -74,11 +74,11 @@ def replaced(target: str | Path) -> Iterator[Path]:
     except (OSError, ValueError) as err:
         raise FormatError(f"cannot make its folder ({err.strerror or err})", target) from None
     temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-    _remove(temp)
+    remove(temp)
     try:
         yield temp
     except BaseException:
-        _remove(temp)
+        remove(temp)
         raise
     _move(temp, target)
 
@@ -125,14 +125,15 @@ def _move(source: Path, target: Path) -> None:
         else:
             os.replace(source, target)
     except FormatError:
-        _remove(source)
+        remove(source)
         raise
     except OSError as err:
-        _remove(source)
+        remove(source)
         raise FormatError(f"cannot be written ({err.strerror or err})", target) from None
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
+    """A file or a folder, if it is there."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     elif path.exists() or path.is_symlink():
