@@ -401,3 +401,58 @@ def test_an_unexpected_error_is_one_line_and_debug_shows_the_traceback(monkeypat
     assert "--debug" in result.output and "Traceback" not in result.output
     debug = invoke("--debug", "stats", "x", "--format", "conll")
     assert isinstance(debug.exception, KeyError)
+
+
+def test_a_label_with_a_space_stops_a_conversion_to_conll_or_is_left_out(tmp_path):
+    source = write_fixture("gutbrainie", tmp_path)
+    result = invoke("convert", "--from", "gutbrainie", "--to", "conll", source, tmp_path / "x.conll")
+    assert result.exit_code == 1 and "'dietary supplement'" in result.output
+    lenient = invoke("convert", "--from", "gutbrainie", "--to", "conll", "--lenient", source,
+                     tmp_path / "x.conll")
+    assert lenient.exit_code == 0, lenient.output
+    assert "annotations whose label is not one word: 1 not written" in lenient.output
+    [doc] = formats.read(tmp_path / "x.conll", "conll")
+    assert sorted(e.label for e in doc.entities) == ["DDF", "DDF", "bacteria", "human"]
+
+
+def test_writing_to_dot_and_a_bom_in_brat_text(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    docs = list(formats.read(write_fixture("brat", tmp_path / "in"), "brat"))
+    formats.write(docs, ".", "brat")
+    assert list(formats.read(".", "brat")) == docs
+    text = tmp_path / "bom" / "d.txt"
+    text.parent.mkdir()
+    text.write_text("\ufeffHello Stata")  # BRAT's offsets count the BOM as a character
+    (tmp_path / "bom" / "d.ann").write_text("T1\tSoftware 7 12\tStata\n")
+    [doc] = formats.read(tmp_path / "bom", "brat")
+    assert doc.mention_text(doc.entities[0]) == "Stata"
+
+
+def test_extract_keeps_a_partial_run_and_a_finished_one_from_a_wrong_output(tmp_path, monkeypatch):
+    import assay.pipeline
+
+    source = papers(tmp_path / "papers", 3)
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel())
+    folder = tmp_path / "results"
+    folder.mkdir()
+    result = invoke("extract", "--input", source, "--output", folder)
+    assert result.exit_code == 1 and "is a folder" in result.output
+    partial = tmp_path / "o.jsonl.partial"
+    jsonl(partial, [Document("p00", "SPSS was used in study 0.")])
+    again = invoke("extract", "--input", source, "--output", tmp_path / "o.jsonl")
+    assert again.exit_code == 1 and "--resume to go on" in again.output and partial.exists()
+    conll = invoke("extract", "--input", source, "--output", tmp_path / "o.conll",
+                   "--output-format", "conll", "--resume")
+    assert conll.exit_code == 1 and "keeps document ids" in conll.output
+
+
+def test_plain_texts_in_subfolders_keep_apart(tmp_path, monkeypatch):
+    import assay.pipeline
+
+    for sub in ("a", "b"):
+        (tmp_path / "in" / sub).mkdir(parents=True)
+        (tmp_path / "in" / sub / "x.txt").write_text(f"SPSS in {sub}.")
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel())
+    result = invoke("extract", "--input", tmp_path / "in", "--output", tmp_path / "o.jsonl")
+    assert result.exit_code == 0, result.output
+    assert [d.id for d in formats.read(tmp_path / "o.jsonl", "jsonl")] == ["a/x", "b/x"]

@@ -42,7 +42,7 @@ def test_a_failed_release_leaves_the_entry_there(trained, tmp_path, monkeypatch)
 
     monkeypatch.setattr("assay.packaging.card", broken)  # fails once the weights are written
     result = package(trained, tmp_path, "--against", trained)
-    assert isinstance(result.exception, OSError)
+    assert result.exit_code == 1 and "error: disk full (OSError)" in result.output
     assert "against" not in json.loads((tmp_path / "tiny" / "shipping.json").read_text())
     assert [p.name for p in tmp_path.iterdir()] == ["tiny"]
 

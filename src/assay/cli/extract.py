@@ -1,6 +1,7 @@
 """`assay extract`: run a model over text or files."""
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -51,14 +52,16 @@ def run(
 
     Documents read with a reader format keep their ids and sections; their annotations are
     replaced by the predictions (this is how a shared-task submission is made). Long texts
-    are split into sentences and windows, never truncated. The output is written to
-    OUTPUT.partial as documents are done and renamed to OUTPUT at the end; interrupted
-    (Ctrl-C), OUTPUT.partial keeps the documents done, and --resume goes on from them.
+    are split into sentences and windows, never truncated. The output becomes OUTPUT only
+    when complete; interrupted (Ctrl-C, SIGTERM), the documents done are written to
+    OUTPUT.partial, and --resume goes on from them.
     """
     from assay.pipeline import load
 
     if output_format not in formats.FORMATS:
         fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
+    if output is not None and output.is_dir() and output_format not in formats.MULTI_FILE:
+        fail(f"{output}: is a folder; {output_format} writes one file: give its name")
     if resume and output is None:
         fail("--resume goes on writing an --output; give the same --output as before")
     input_format = _input_format(input, input_format)
@@ -74,11 +77,14 @@ def run(
         return
     partial = output.with_name(output.name + ".partial")
     done = _done(partial, output_format) if resume else []
+    if not resume and formats.exists(partial, output_format):
+        fail(f"{partial} holds the documents of an interrupted run: --resume to go on from "
+             "them, or remove it to start again")
     if done:
         ids = {d.id for d in done}
         docs = (d for d in docs if d.id not in ids)
         console.print(f"resuming: {len(done)} documents done in {partial}", highlight=False)
-    written, interrupted = _write(nlp.pipe(docs, batch_size=batch_size), done, partial,
+    written, interrupted = _write(iter(nlp.pipe(docs, batch_size=batch_size)), done, partial,
                                   output_format, total - len(done), show=input is not None)
     if interrupted and not written:
         formats.remove(partial, output_format)
@@ -99,30 +105,48 @@ def run(
 
 def _write(predicted: Iterator[Document], done: list[Document], partial: Path, format: str,
            todo: int, show: bool) -> tuple[int, bool]:
-    """Write `done`, then each predicted document as it comes, to `partial`; stopped by
-    Ctrl-C, it is what was done. Returns (documents written, whether interrupted)."""
-    count = {"written": 0, "interrupted": False}
+    """Write `done`, then each predicted document as it comes, to `partial`. Ctrl-C or SIGTERM
+    stops it: at once while the model works (what it had not given back is lost), after the
+    document in hand while the writer works; then the documents done are written. Returns
+    (documents written, whether stopped)."""
+    state = {"written": 0, "stop": False, "in_model": False}
+
+    def stop(signum, frame) -> None:
+        state["stop"] = True
+        if state["in_model"]:
+            raise KeyboardInterrupt
 
     def counted() -> Iterator[Document]:
         yield from done
-        count["written"] = len(done)
-        try:
-            with Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
-                          TextColumn("{task.fields[rate]}"), console=console, transient=True,
-                          disable=not show) as progress:
-                task = progress.add_task("extracting", total=todo, rate="")
-                for doc in predicted:
-                    count["written"] += 1
-                    progress.update(task, advance=1, rate=_rate(progress.tasks[0]))
-                    yield doc
-        except KeyboardInterrupt:
-            count["interrupted"] = True
+        state["written"] = len(done)
+        with Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
+                      TextColumn("{task.fields[rate]}"), console=console, transient=True,
+                      disable=not show) as progress:
+            task = progress.add_task("extracting", total=todo, rate="")
+            while not state["stop"]:
+                state["in_model"] = True
+                try:
+                    doc = next(predicted)
+                except StopIteration:
+                    return
+                except KeyboardInterrupt:
+                    state["stop"] = True
+                    return
+                finally:
+                    state["in_model"] = False
+                state["written"] += 1
+                progress.update(task, advance=1, rate=_rate(progress.tasks[0]))
+                yield doc
 
+    before = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         formats.write(counted(), partial, format)
     except FormatError as err:
         fail(f"{err}\n(the output was not written)")
-    return count["written"], count["interrupted"]
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
+    return state["written"], state["stop"]
 
 
 def _rate(task) -> str:
@@ -130,7 +154,10 @@ def _rate(task) -> str:
 
 
 def _done(partial: Path, format: str) -> list[Document]:
-    if not (partial.exists() or format == "somd"):
+    if format not in formats.KEEP_IDS:
+        fail(f"--resume needs an output format that keeps document ids ({', '.join(formats.KEEP_IDS)}); "
+             f"{format} numbers them anew")
+    if not partial.exists():
         fail(f"{partial}: no such file; nothing to resume (run without --resume)")
     return read_all(partial, format, lenient=False)
 
@@ -171,7 +198,7 @@ def _documents(text: str | None, input: Path | None, input_format: str,
                 fail(f"{input}: no files in this folder")
             for path in files:
                 _read(path)
-            return (Document(id=p.stem, text=_read(p)) for p in files), len(files)
+            return (Document(id=_text_id(p, input), text=_read(p)) for p in files), len(files)
         if input_format == "jsonl" and input.is_file():
             total = sum(1 for _ in read_checked(input, "jsonl", lenient))
             # the second pass skips, unreported, the bad lines the first one reported
@@ -183,6 +210,14 @@ def _documents(text: str | None, input: Path | None, input_format: str,
             fail("give a TEXT, --input PATH, or text on standard input")
         text = sys.stdin.read()
     return [Document(id="text-1", text=text)], 1
+
+
+def _text_id(path: Path, input: Path) -> str:
+    """A plain-text document's id: its file's stem, with its subfolders in a folder given
+    (`a/x.txt` and `b/x.txt` are `a/x` and `b/x`)."""
+    if input.is_dir():
+        return path.relative_to(input).with_suffix("").as_posix()
+    return path.stem
 
 
 def _read(path: Path) -> str:

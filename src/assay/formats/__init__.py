@@ -20,6 +20,10 @@ MULTI_FILE = {"somd": "a folder with texts.txt, entities.txt, relations.txt, or 
               "brat": "a folder of NAME.txt + NAME.ann pairs, or one .ann/.txt file"}
 
 
+#: formats whose documents keep their ids when written and read back (`extract --resume`)
+KEEP_IDS = ("jsonl", "dygie", "gutbrainie", "pubtator", "brat")
+
+
 def module(name: str) -> ModuleType:
     try:
         return FORMATS[name]
@@ -61,6 +65,9 @@ def move(source: str | Path, target: str | Path, format: str) -> None:
         pairs = list(zip(somd.paths(source).values(), somd.paths(target).values()))
     else:
         pairs = [(source, target)]
+    for old, new in pairs:  # checked first: a finished output is never removed for a bad target
+        if new.is_dir() and not old.is_dir():
+            raise FormatError(f"is a folder; give a file name to write ({old} is kept)", new)
     for old, new in pairs:
         if old.is_dir():
             with base.filled(new) as staging:
@@ -70,6 +77,13 @@ def move(source: str | Path, target: str | Path, format: str) -> None:
         else:
             with base.replaced(new) as temp:
                 old.rename(temp)
+
+
+def exists(path: str | Path, format: str) -> bool:
+    """Whether a write to `path` in `format` made anything there."""
+    if format == "somd":
+        return any(p.exists() for p in somd.paths(path).values())
+    return Path(path).exists()
 
 
 def remove(path: str | Path, format: str) -> None:

@@ -48,8 +48,9 @@ def write_json(path: str | Path, data: Any, indent: int | None = None) -> None:
         temp.write_text(text, encoding="utf-8")
 
 
-def read_text(path: str | Path) -> str:
-    """A UTF-8 file's text, without a byte-order mark if it starts with one."""
+def read_text(path: str | Path, keep_bom: bool = False) -> str:
+    """A UTF-8 file's text, without a byte-order mark if it starts with one (unless
+    `keep_bom`: BRAT counts it as a character of the text its offsets point into)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -60,7 +61,7 @@ def read_text(path: str | Path) -> str:
         raise FormatError("cannot be read (permission denied)", path) from None
     except UnicodeDecodeError as err:
         raise FormatError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from None
-    return text[1:] if text.startswith(BOM) else text
+    return text[1:] if text.startswith(BOM) and not keep_bom else text
 
 
 @contextmanager
@@ -68,12 +69,12 @@ def replaced(target: str | Path) -> Iterator[Path]:
     """A temporary path beside `target` to write a file or a folder to: it replaces `target`
     when the block ends, and is removed if the block fails, so that a failed or interrupted
     write leaves whatever was at `target` as it was."""
-    target = Path(target)
+    target = Path(os.path.abspath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except (OSError, ValueError) as err:
         raise FormatError(f"cannot make its folder ({err.strerror or err})", target) from None
-    temp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    temp = target.with_name(f".{target.name}.tmp")  # a stale one of a killed run goes here
     remove(temp)
     try:
         yield temp
@@ -86,6 +87,10 @@ def replaced(target: str | Path) -> Iterator[Path]:
 @contextmanager
 def replaced_all(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
     """`replaced` for several files written together (nothing replaced unless all are done)."""
+    targets = [Path(t) for t in targets]
+    for target in targets:  # checked before any is written, so that none is replaced alone
+        if target.is_dir():
+            raise FormatError("is a folder; give a file name to write", target)
     with ExitStack() as stack:
         yield [stack.enter_context(replaced(t)) for t in targets]
 
@@ -95,12 +100,16 @@ def filled(folder: str | Path) -> Iterator[Path]:
     """A staging folder to write files to, moved into `folder` (made if need be) when the block
     ends, each file replacing the one of its name; other files in `folder` stay. On failure
     nothing in `folder` changes."""
-    folder = Path(folder)
+    folder = Path(os.path.abspath(folder))
     if folder.exists() and not folder.is_dir():
         raise FormatError("is a file; give a folder to write to", folder)
     with replaced(folder.with_name(f".{folder.name}.staged")) as staging:
         staging.mkdir()
         yield staging
+        taken = [p.name for p in staging.iterdir() if (folder / p.name).is_dir()]
+        if taken:
+            raise FormatError(f"holds a folder {taken[0]!r} where a file of that name would go",
+                              folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             for path in sorted(staging.iterdir()):
@@ -118,7 +127,8 @@ def _move(source: Path, target: Path) -> None:
         if target.is_dir() and not target.is_symlink():
             if not source.is_dir():
                 raise FormatError("is a folder; give a file name to write", target)
-            old = target.with_name(f".{target.name}.{os.getpid()}.old")
+            old = target.with_name(f".{target.name}.old")
+            remove(old)
             target.rename(old)
             source.rename(target)
             shutil.rmtree(old)

@@ -91,7 +91,7 @@ def _ref(r: Relation, end: str) -> str:
 
 def _document(stem: Path, problems: Problems) -> Document:
     ann_path = stem.with_suffix(".ann")
-    doc = Document(id=stem.name, text=read_text(stem.with_suffix(".txt")))
+    doc = Document(id=stem.name, text=read_text(stem.with_suffix(".txt"), keep_bom=True))
     lines = list(enumerate(read_text(ann_path).splitlines(), 1))
     entities: dict[str, Entity] = {}
     for number, line in lines:

@@ -16,6 +16,7 @@ from assay.doc import Document
 from assay.errors import FormatError
 
 KEYED = {"gutbrainie", "brat", "pubtator"}  # formats that key documents by id
+ONE_WORD_LABELS = {"conll", "somd", "brat"}  # formats that write labels in space-separated columns
 
 
 def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document], Counter]:
@@ -52,12 +53,25 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
                 refuse("nested or overlapping entities", f"entity {ent.id} ({ent.label}) of "
                        f"document {doc.id!r}, which overlaps another")
                 _drop_entity(doc, ent.id)
+        if format in ONE_WORD_LABELS:
+            for ent in [e for e in doc.entities if _spaced(e.label)]:
+                refuse("annotations whose label is not one word", f"label {ent.label!r} "
+                       f"(entity {ent.id} of document {doc.id!r}): labels are one word there")
+                _drop_entity(doc, ent.id)
+            for r in [r for r in doc.relations if _spaced(r.label)]:
+                refuse("annotations whose label is not one word", f"label {r.label!r} "
+                       f"(a relation of document {doc.id!r}): labels are one word there")
+                doc.relations.remove(r)
         takes = getattr(formats.module(format), "holds_relation", None)
         for r in [r for r in doc.relations if takes and not takes(doc, r)]:
             refuse("relations between mentions without concept ids", f"relation {r.label} "
                    f"{r.head} -> {r.tail} of document {doc.id!r}: an end has no concept id")
             doc.relations.remove(r)
     return kept, +lost
+
+
+def _spaced(label: str) -> bool:
+    return not label or any(c.isspace() for c in label)
 
 
 def _nested(doc: Document) -> list:

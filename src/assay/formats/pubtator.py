@@ -64,9 +64,6 @@ def to_block(doc: Document, path: str | Path | None = None) -> str:
         if "\t" in e.label or "\n" in e.label:
             raise FormatError(f"document {doc.id!r}: label {e.label!r} holds a tab or line "
                               "break, which PubTator's columns cannot hold", path)
-        if e.start < abstract_start and shift:
-            raise FormatError(f"document {doc.id!r}: entity {e.id} is outside the text "
-                              "PubTator writes", path)
         columns = [doc.id, str(e.start + shift), str(e.end + shift), doc.text[e.start:e.end], e.label,
                    e.kb_id or NO_CONCEPT, *e.attrs.get("columns", [])]
         lines.append("\t".join(columns))

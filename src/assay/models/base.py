@@ -67,7 +67,9 @@ def length_batches(examples: Sequence, batch_size: int, seed: int | None = None,
     return groups
 
 
-CHUNK = 64  # batches of windows made at a time when predicting: memory stays constant
+CHUNK = 8  # documents read at a time when predicting, in batches: memory stays constant, and
+# an interrupted extract keeps all but the last 8 batches of documents (a smaller chunk batches
+# windows of like length less well)
 
 
 def trainable_state(module: nn.Module) -> dict[str, torch.Tensor]:
