@@ -75,3 +75,13 @@ def test_gutbrain_writes_a_submission_from_a_gutbrainie_file(tmp_path):
         assert section[e["start_idx"]:e["end_idx"] + 1] == e["text_span"]
     assert ("Lactobacillus", "bacteria") in {(e["text_span"], e["label"])
                                              for e in article["entities"]}
+
+
+def test_the_biomed_model_is_shipped_small_and_finds_chemicals_and_diseases():
+    assert "biomed" in shipped_models()
+    size = sum(p.stat().st_size for p in (ZOO / "biomed").rglob("*") if p.is_file())
+    assert size < 10 * 2**20
+    text = "Naloxone reversed the hypotension induced by clonidine."
+    doc = assay.load("biomed")(text)
+    found = {(text[e.start:e.end], e.label) for e in doc.entities}
+    assert {("Naloxone", "Chemical"), ("hypotension", "Disease"), ("clonidine", "Chemical")} <= found
