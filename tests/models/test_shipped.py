@@ -78,6 +78,8 @@ def test_gutbrain_writes_a_submission_from_a_gutbrainie_file(tmp_path):
 
 
 def test_the_biomed_model_is_shipped_small_and_finds_chemicals_and_diseases():
+    from assay.pipeline import ZOO
+
     assert "biomed" in shipped_models()
     size = sum(p.stat().st_size for p in (ZOO / "biomed").rglob("*") if p.is_file())
     assert size < 10 * 2**20
