@@ -74,7 +74,6 @@ class Pipeline:
             docs = extractor.predict(docs, batch_size=batch_size)
         return iter(docs)
 
-
     def _documents(self, texts: Iterable[str | Document]) -> Iterator[Document]:
         for position, t in enumerate(texts):
             if isinstance(t, Document):

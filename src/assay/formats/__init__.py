@@ -60,11 +60,7 @@ def write(docs: Iterable[Document], path: str | Path, format: str) -> None:
 def move(source: str | Path, target: str | Path, format: str) -> None:
     """What a write to `source` made, put where a write to `target` would have put it (a
     finished `OUTPUT.partial` becoming `OUTPUT`)."""
-    source, target = Path(source), Path(target)
-    if format == "somd":
-        pairs = list(zip(somd.paths(source).values(), somd.paths(target).values()))
-    else:
-        pairs = [(source, target)]
+    pairs = list(zip(_made(source, format), _made(target, format)))
     for old, new in pairs:  # checked first: a finished output is never removed for a bad target
         if new.is_dir() and not old.is_dir():
             raise FormatError(f"is a folder; give a file name to write ({old} is kept)", new)
@@ -81,15 +77,18 @@ def move(source: str | Path, target: str | Path, format: str) -> None:
 
 def exists(path: str | Path, format: str) -> bool:
     """Whether a write to `path` in `format` made anything there."""
-    if format == "somd":
-        return any(p.exists() for p in somd.paths(path).values())
-    return Path(path).exists()
+    return any(p.exists() for p in _made(path, format))
 
 
 def remove(path: str | Path, format: str) -> None:
     """Whatever a write to `path` in `format` made."""
-    for made in (somd.paths(path).values() if format == "somd" else [Path(path)]):
+    for made in _made(path, format):
         base.remove(made)
+
+
+def _made(path: str | Path, format: str) -> list[Path]:
+    """The files (or folder) a write to `path` in `format` makes: SOMD's three, else `path`."""
+    return list(somd.paths(path).values()) if format == "somd" else [Path(path)]
 
 
 def holds(format: str) -> dict[str, bool]:

@@ -52,16 +52,25 @@ def read_text(path: str | Path, keep_bom: bool = False) -> str:
     """A UTF-8 file's text, without a byte-order mark if it starts with one (unless
     `keep_bom`: BRAT counts it as a character of the text its offsets point into)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with opened(path):
+            text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise FormatError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from None
+    return text[1:] if text.startswith(BOM) and not keep_bom else text
+
+
+@contextmanager
+def opened(path: str | Path) -> Iterator[None]:
+    """Reading `path` inside the block: a missing file, a folder or a file that cannot be read
+    is a FormatError naming it."""
+    try:
+        yield
     except FileNotFoundError:
         raise FormatError("no such file", path) from None
     except IsADirectoryError:
         raise FormatError("is a folder; give a file", path) from None
     except PermissionError:
         raise FormatError("cannot be read (permission denied)", path) from None
-    except UnicodeDecodeError as err:
-        raise FormatError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from None
-    return text[1:] if text.startswith(BOM) and not keep_bom else text
 
 
 @contextmanager
@@ -72,7 +81,7 @@ def replaced(target: str | Path) -> Iterator[Path]:
     target = Path(os.path.abspath(target))
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-    except (OSError, ValueError) as err:
+    except OSError as err:
         raise FormatError(f"cannot make its folder ({err.strerror or err})", target) from None
     temp = target.with_name(f".{target.name}.tmp")  # a stale one of a killed run goes here
     remove(temp)
@@ -121,7 +130,7 @@ def filled(folder: str | Path) -> Iterator[Path]:
 
 def _move(source: Path, target: Path) -> None:
     """`source` in place of `target`, a file or a folder."""
-    if not source.exists():  # nothing to move (`filled` moved it), or an empty file written
+    if not source.exists():  # nothing to move: `filled` has moved its files already
         return
     try:
         if target.is_dir() and not target.is_symlink():
@@ -227,15 +236,8 @@ def read_json_lines(path: str | Path, problems: Problems,
 
 
 def _binary_lines(path: str | Path) -> Iterator[bytes]:
-    try:
-        with Path(path).open("rb") as lines:
-            yield from lines
-    except FileNotFoundError:
-        raise FormatError("no such file", path) from None
-    except IsADirectoryError:
-        raise FormatError("is a folder; give a file", path) from None
-    except PermissionError:
-        raise FormatError("cannot be read (permission denied)", path) from None
+    with opened(path), Path(path).open("rb") as lines:
+        yield from lines
 
 
 def write_json_lines(docs: Iterable[Document], path: str | Path,
@@ -262,10 +264,15 @@ def one_word_labels(doc: Document, path: str | Path | None, format: str) -> None
     space-separated columns, where such a label would be read back as something else."""
     labels = [e.label for e in doc.entities] + [r.label for r in doc.relations]
     for label in labels:
-        if not label or any(c.isspace() for c in label):
+        if not is_one_word(label):
             raise FormatError(f"document {doc.id!r}: label {label!r} is not one word, and "
                               f"{format} separates its columns by spaces (jsonl, gutbrainie "
                               "and spert hold any label)", path)
+
+
+def is_one_word(label: str) -> bool:
+    """Whether `label` can stand in a space-separated column (no space, tab or line break)."""
+    return bool(label) and not any(c.isspace() for c in label)
 
 
 def unique_ids(docs: Iterable[Document], path: str | Path, format: str) -> Iterator[Document]:

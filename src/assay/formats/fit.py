@@ -14,6 +14,7 @@ from collections import Counter
 from assay import formats
 from assay.doc import Document
 from assay.errors import FormatError
+from assay.formats.base import is_one_word
 
 KEYED = {"gutbrainie", "brat", "pubtator"}  # formats that key documents by id
 ONE_WORD_LABELS = {"conll", "somd", "brat"}  # formats that write labels in space-separated columns
@@ -22,6 +23,7 @@ ONE_WORD_LABELS = {"conll", "somd", "brat"}  # formats that write labels in spac
 def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document], Counter]:
     """The documents that `format` can hold, and what was left out of them, by kind."""
     holds = formats.holds(format)
+    unheld = getattr(formats.module(format), "unheld_relations", lambda doc: [])
     lost: Counter = Counter()
 
     def refuse(what: str, example: str) -> None:
@@ -54,24 +56,19 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
                        f"document {doc.id!r}, which overlaps another")
                 _drop_entity(doc, ent.id)
         if format in ONE_WORD_LABELS:
-            for ent in [e for e in doc.entities if _spaced(e.label)]:
+            for ent in [e for e in doc.entities if not is_one_word(e.label)]:
                 refuse("annotations whose label is not one word", f"label {ent.label!r} "
                        f"(entity {ent.id} of document {doc.id!r}): labels are one word there")
                 _drop_entity(doc, ent.id)
-            for r in [r for r in doc.relations if _spaced(r.label)]:
+            for r in [r for r in doc.relations if not is_one_word(r.label)]:
                 refuse("annotations whose label is not one word", f"label {r.label!r} "
                        f"(a relation of document {doc.id!r}): labels are one word there")
                 doc.relations.remove(r)
-        takes = getattr(formats.module(format), "holds_relation", None)
-        for r in [r for r in doc.relations if takes and not takes(doc, r)]:
+        for r in unheld(doc):
             refuse("relations between mentions without concept ids", f"relation {r.label} "
                    f"{r.head} -> {r.tail} of document {doc.id!r}: an end has no concept id")
             doc.relations.remove(r)
     return kept, +lost
-
-
-def _spaced(label: str) -> bool:
-    return not label or any(c.isspace() for c in label)
 
 
 def _nested(doc: Document) -> list:

@@ -48,12 +48,17 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
             out.write(to_block(doc, path) + "\n")
 
 
-def holds_relation(doc: Document, r: Relation) -> bool:
-    """Whether both ends of `r` have a concept id (a PubTator relation joins concepts)."""
-    groups = {g.id for g in doc.groups}
-    by_id = doc.entity_by_id()
-    return all(end in groups or by_id[end].kb_id not in (None, "", NO_CONCEPT)
-               for end in (r.head, r.tail))
+def concepts(doc: Document) -> dict[str, str]:
+    """The concept id each relation end stands for: a group's, or a mention's (`-1`: none)."""
+    concept = {g.id: g.kb_id or g.id for g in doc.groups}
+    concept.update({e.id: e.kb_id or NO_CONCEPT for e in doc.entities})
+    return concept
+
+
+def unheld_relations(doc: Document) -> list[Relation]:
+    """The relations with an end that has no concept id (a PubTator relation joins concepts)."""
+    concept = concepts(doc)
+    return [r for r in doc.relations if NO_CONCEPT in (concept[r.head], concept[r.tail])]
 
 
 def to_block(doc: Document, path: str | Path | None = None) -> str:
@@ -67,11 +72,10 @@ def to_block(doc: Document, path: str | Path | None = None) -> str:
         columns = [doc.id, str(e.start + shift), str(e.end + shift), doc.text[e.start:e.end], e.label,
                    e.kb_id or NO_CONCEPT, *e.attrs.get("columns", [])]
         lines.append("\t".join(columns))
-    concept = {g.id: g.kb_id or g.id for g in doc.groups}
-    concept.update({e.id: e.kb_id or NO_CONCEPT for e in doc.entities})
+    concept = concepts(doc)
     for r in doc.relations:
         unknown = [end for end in (r.head, r.tail) if concept[end] == NO_CONCEPT]
-        if not holds_relation(doc, r):
+        if unknown:
             raise FormatError(f"document {doc.id!r}: relation {r.label} joins mention "
                               f"{unknown[0]}, which has no concept id; PubTator relations join "
                               "concept ids (--lenient leaves such relations out)", path)
