@@ -13,6 +13,11 @@ class RecipeError(ValueError):
     """A training recipe (TOML) is wrong: the message names the key."""
 
 
+class BackendError(RuntimeError):
+    """A language-model server cannot be reached, times out, or answers what cannot be read;
+    the message names the URL."""
+
+
 class FormatError(ValueError):
     """A record in a file cannot be read or written; the message starts with `file:line:`."""
 

@@ -32,7 +32,8 @@ def write_recipe(folder: Path, encoder: Path, tiny: Tiny | None = None, **train)
     """A recipe training a tiny model (the plain joint one unless `tiny` says otherwise) on
     the sample; `train` replaces [train] keys."""
     tiny = tiny or TINY["joint"]["plain"]
-    model = {**tiny.model, "encoder": str(encoder)}
+    # an `llm` model names its language model `model`; the others name their `encoder`
+    model = {**tiny.model, "model" if tiny.model["family"] == "llm" else "encoder": str(encoder)}
     settings = {"output": str(folder / "model"), "epochs": tiny.epochs,
                 "batch_size": tiny.batch_size, "lr_encoder": 3e-3, "lr_head": 1e-2,
                 "warmup": 0.05, "patience": tiny.epochs, "metric": tiny.metric, "seed": 1,
@@ -57,8 +58,54 @@ def encoder(tmp_path_factory) -> Path:
     return tiny_encoder(tmp_path_factory.mktemp("encoder"))
 
 
+CHAT = ("{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}<|im_end|>\n"
+        "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+
+
+def tiny_lm(folder: Path) -> Path:
+    """A tiny causal LM (random weights) and a byte-level BPE tokenizer of 600 pieces learnt
+    from the sample and the prompts about it (any text still encodes, byte by byte), with a
+    ChatML chat template as SmolLM2's: small enough to train in seconds."""
+    import torch
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
+
+    from assay import formats
+    from assay.models.llm import templates
+
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    labels = sorted({e.label for d in docs for e in d.entities})
+    texts = [m["content"] for d in docs for t in templates.TEMPLATES
+             for q in templates.questions(t, d.text, labels, {}, "scientific") for m in q.messages]
+    texts += [templates.answer(t, [(e.label, d.text[e.start:e.end]) for e in d.entities], labels,
+                               labels[0]) for d in docs for t in templates.TEMPLATES]
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    bpe.train_from_iterator(texts, trainers.BpeTrainer(
+        vocab_size=600, special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False))
+    tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, bos_token="<|im_start|>",
+                                        eos_token="<|im_end|>", pad_token="<|im_end|>")
+    tokenizer.chat_template = CHAT
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=128, intermediate_size=256,
+                         num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=4,
+                         max_position_embeddings=1024, tie_word_embeddings=True,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         pad_token_id=tokenizer.pad_token_id)
+    LlamaForCausalLM(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory, encoder):
+def lm(tmp_path_factory) -> Path:
+    return tiny_lm(tmp_path_factory.mktemp("lm"))
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory, encoder, request):
     """`tiny_model(family, variant)`: the directory of that tiny model, trained on the sample
     until it knows it by heart (once a session)."""
     from assay.training import load_recipe, train
@@ -68,7 +115,8 @@ def tiny_model(tmp_path_factory, encoder):
     def get(family: str, variant: str = "plain") -> Path:
         if (family, variant) not in made:
             folder = tmp_path_factory.mktemp(f"{family}-{variant}")
-            train(load_recipe(write_recipe(folder, encoder, TINY[family][variant])), quiet=True)
+            weights = request.getfixturevalue("lm") if family == "llm" else encoder
+            train(load_recipe(write_recipe(folder, weights, TINY[family][variant])), quiet=True)
             made[family, variant] = folder / "model"
         return made[family, variant]
 

@@ -130,6 +130,9 @@ def test_a_20000_character_text_is_read_to_its_end(trained):
 
 
 def test_a_sentence_longer_than_the_encoder_window_is_windowed_not_cut(trained, request):
+    if not request.node.tiny.finds_in_context:
+        pytest.skip("the tiny model finds nothing in unseen contexts; its own tests check "
+                    "that every word is asked about")
     words = " ".join(["data"] * 300) + " "  # one 'sentence' of 300 units, past max_length 64
     found, gold = found_after(words, trained)
     if request.node.tiny.exact_in_context:

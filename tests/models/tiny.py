@@ -16,6 +16,10 @@ class Tiny:
     # whether the tiny model, overfit on four short sentences, still predicts them exactly
     # after 300 words of filler in the same sentence (else: only that it reads them)
     exact_in_context: bool = True
+    # whether it still finds something there at all; an `llm` cuts that sentence into prompts
+    # unlike any it was taught, so it is held instead to asking about every word of it
+    # (tests/models/test_llm.py)
+    finds_in_context: bool = True
     train: dict = field(default_factory=dict)  # other [train] settings
 
 
@@ -44,6 +48,12 @@ TINY: dict[str, dict[str, Tiny]] = {
                              "grouping": "mention", "emb_size": 32, "block_size": 8},
                             "strict", "relations_strict.micro_f1", epochs=40,
                             exact_in_context=False)},
+    # a tiny random causal LM, every weight tuned, taught the general template's answers
+    "llm": {"plain": Tiny({"family": "llm", "lora_rank": 0, "target_length": 96,
+                           "source_length": 48},
+                          "strict", "entities_strict.micro_f1", epochs=100, batch_size=1,
+                          exact_in_context=False, finds_in_context=False,
+                          train={"lr_encoder": 1e-2})},
     # nested mentions as actions; one sentence a step: a tiny random encoder needs the steps
     "transition": {"plain": Tiny({"family": "transition", "max_length": 64, "dropout": 0.0,
                                   "position_dropout": 0.0, "latent_dropout": 0.0,

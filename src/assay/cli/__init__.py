@@ -9,7 +9,7 @@ import typer
 
 from assay.cli import bench, convert, evaluate, export, extract, models, package, stats, train
 from assay.cli.common import errors, fail
-from assay.errors import FormatError, RecipeError
+from assay.errors import BackendError, FormatError, RecipeError
 
 app = typer.Typer(help="assay: entities and relations in scientific and biomedical text.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -32,7 +32,7 @@ def guarded(run: Callable) -> Callable:
             return run(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit):
             raise
-        except (FormatError, RecipeError) as err:  # a named input is wrong: its message says it
+        except (FormatError, RecipeError, BackendError) as err:  # its message says what is wrong
             if DEBUG["on"]:
                 raise
             fail(str(err))

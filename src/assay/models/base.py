@@ -72,11 +72,22 @@ CHUNK = 8  # documents read at a time when predicting, in batches: memory stays 
 # windows of like length less well)
 
 
+def aliases(module: nn.Module) -> set[str]:
+    """State names whose tensor is an earlier name's (tied weights: a language model's output
+    layer and its input embeddings): saved once, under the earlier name."""
+    seen, repeated = set(), set()
+    for name, tensor in module.state_dict(keep_vars=True).items():
+        if id(tensor) in seen:
+            repeated.add(name)
+        seen.add(id(tensor))
+    return repeated
+
+
 def trainable_state(module: nn.Module) -> dict[str, torch.Tensor]:
     """The state to save: everything but frozen parameters (they come from the encoder's
-    pretrained weights when the model is loaded)."""
-    frozen = {n for n, p in module.named_parameters() if not p.requires_grad}
-    return {n: t for n, t in module.state_dict().items() if n not in frozen}
+    pretrained weights when the model is loaded) and tied copies."""
+    left_out = {n for n, p in module.named_parameters() if not p.requires_grad} | aliases(module)
+    return {n: t for n, t in module.state_dict().items() if n not in left_out}
 
 
 def save_dir(path: Path, config: dict, encoder_config: dict, schema: Schema, module: nn.Module,
@@ -115,7 +126,7 @@ def load_weights(module: nn.Module, path: Path) -> None:
     state = {n: t.to(reference[n].dtype) if n in reference else t for n, t in state.items()}
     result = module.load_state_dict(state, strict=False)
     frozen = {n for n, p in module.named_parameters() if not p.requires_grad}
-    missing = set(result.missing_keys) - frozen
+    missing = set(result.missing_keys) - frozen - aliases(module)
     if missing or result.unexpected_keys:
         raise ValueError(f"{path / WEIGHTS}: weights do not fit the model (missing "
                          f"{sorted(missing)[:3]}, unexpected {result.unexpected_keys[:3]})")

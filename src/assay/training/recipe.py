@@ -142,7 +142,8 @@ class TrainConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     output: str = Field(description="the model directory to write")
-    epochs: int = Field(20, ge=1)
+    epochs: int = Field(20, ge=0, description="0: no training; the model as created (an LLM "
+                        "asked zero- or few-shot) is scored on dev once and saved")
     batch_size: int = Field(8, ge=1)
     lr_encoder: float = Field(3e-5, gt=0)
     lr_head: float = Field(1e-3, gt=0)

@@ -121,6 +121,14 @@ class Trainer:
                               "(--resume) or choose another train.output")
         self.output.mkdir(parents=True, exist_ok=True)
         (self.output / "recipe.json").write_text(self.recipe.model_dump_json(indent=2))
+        if self.cfg.epochs == 0:  # the model as it is: scored once, saved
+            start = time.perf_counter()
+            scores = self.evaluate() if self.dev_docs else {}
+            record = {"epoch": 0, "seconds": round(time.perf_counter() - start, 1),
+                      "dev": {k: {f: v[f] for f in ("micro_f1", "macro_f1")}
+                              for k, v in scores.items()}}
+            self.save_best(scores, record)
+            (self.output / "log.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
         for epoch in range(self.state["epoch"] + 1, self.cfg.epochs + 1):
             if self.state["bad_epochs"] >= self.cfg.patience:
                 self.say(f"stopped early: {self.cfg.patience} epochs without a better dev score")

@@ -1,0 +1,218 @@
+"""From a model's raw answer to (type, mention) pairs, and from mentions to character spans.
+
+Real answers are messy: code fences, prose before and after, Python literals with single
+quotes, JSON cut off where the output length ran out, repeats. `parse` reads the first
+structure it finds as JSON, then as a Python literal, then (cut or broken) closes what was left
+open, and as a last resort picks the quoted pairs out with patterns. Nothing is invented:
+`locate` places a mention only where it occurs in the text, and says which it could not place.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+
+from assay.models.decoding import longest_first, select_spans
+
+FENCE = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)(?:```|$)", re.S)
+TYPE_KEYS = ("e", "type", "entity_type", "label", "category")
+WORD_KEYS = ("w", "entity", "word", "text", "mention", "span", "name", "value")
+
+
+@dataclass
+class Parsed:
+    """What an answer said: (type, mention) pairs in order, repeats removed; types that are
+    not among those asked for, dropped and kept here; whether the structure had to be
+    mended (cut or broken) or guessed from patterns."""
+
+    pairs: list[tuple[str, str]] = field(default_factory=list)
+    unknown: list[tuple[str, str]] = field(default_factory=list)
+    mended: bool = False
+
+
+def parse(raw: str, labels: list[str], label: str | None = None) -> Parsed:
+    """The (type, mention) pairs of an answer to a question about `labels` (UniNER: about
+    `label` alone, whose answer is a bare list of mentions)."""
+    text = _unfenced(raw)
+    value, mended = _structure(text)
+    if value is None:
+        value, mended = _patterns(text, label is not None), True
+    known = {t.casefold(): t for t in labels}
+    parsed = Parsed(mended=mended)
+    for t, w in _pairs(value, label):
+        w = w.strip()
+        if not w:
+            continue
+        canonical = known.get(t.strip().casefold())
+        if canonical is None:
+            if (t, w) not in parsed.unknown:
+                parsed.unknown.append((t, w))
+        elif (canonical, w) not in parsed.pairs:
+            parsed.pairs.append((canonical, w))
+    return parsed
+
+
+def _unfenced(raw: str) -> str:
+    fenced = FENCE.search(raw)
+    return fenced.group(1) if fenced else raw
+
+
+def _structure(text: str):
+    """The first JSON or Python literal list or dict in `text`, and whether it was mended;
+    (None, False) when there is none."""
+    for start in [m.start() for m in re.finditer(r"[\[{]", text)][:8]:
+        end = _closing(text, start)
+        if end is not None:
+            value = _literal(text[start:end])
+            if value is not None:
+                return value, False
+        else:
+            value = _literal(_closed(text[start:]))
+            if value is not None:
+                return value, True
+    return None, False
+
+
+def complete(raw: str) -> bool:
+    """Whether the answer so far holds a whole structure that `parse` reads: generation can
+    stop there, as what follows it is never read."""
+    value, mended = _structure(_unfenced(raw))
+    return value is not None and not mended
+
+
+def _literal(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if isinstance(value, (list, dict, tuple)) else None
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The end of the bracketed structure opening at `start`, or None when it never closes."""
+    depth, quote, escaped = 0, None, False
+    for i in range(start, len(text)):
+        c = text[i]
+        if quote:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return None
+
+
+def _closed(text: str) -> str:
+    """A cut structure closed: the unfinished string, item and brackets completed, the last
+    incomplete item dropped."""
+    stack, quote, escaped, last_complete = [], None, False, 0
+    for i, c in enumerate(text):
+        if quote:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == quote:
+                quote = None
+        elif c in "\"'":
+            quote = c
+        elif c in "[{":
+            stack.append("]" if c == "[" else "}")
+        elif c in "]}" and stack:
+            stack.pop()
+            last_complete = i + 1
+        elif c == ",":
+            last_complete = i
+    head = text[:last_complete].rstrip().rstrip(",")
+    # recount what the kept head leaves open
+    opened = []
+    quote = None
+    for c in head:
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "\"'":
+            quote = c
+        elif c in "[{":
+            opened.append("]" if c == "[" else "}")
+        elif c in "]}" and opened:
+            opened.pop()
+    return head + "".join(reversed(opened))
+
+
+PAIR = re.compile(r"""['"]E['"]\s*:\s*(['"])(.*?)\1\s*,\s*['"]W['"]\s*:\s*(['"])(.*?)\3""", re.S)
+QUOTED = re.compile(r"""(['"])((?:(?!\1).)+)\1""")
+
+
+def _patterns(text: str, bare: bool):
+    """Quoted (E, W) pairs, or for a bare list (UniNER) every quoted string."""
+    pairs = [{"E": m.group(2), "W": m.group(4)} for m in PAIR.finditer(text)]
+    if pairs or not bare:
+        return pairs
+    return [m.group(2) for m in QUOTED.finditer(text)]
+
+
+def _pairs(value, label: str | None):
+    """(type, mention) pairs out of any of the shapes the templates ask for or models give."""
+    if isinstance(value, dict):
+        lowered = {str(k).casefold(): v for k, v in value.items()}
+        t = next((lowered[k] for k in TYPE_KEYS if k in lowered), None)
+        w = next((lowered[k] for k in WORD_KEYS if k in lowered), None)
+        if isinstance(t, str) and isinstance(w, str):  # {'E': type, 'W': mention}
+            yield t, w
+            return
+        for key, items in value.items():  # {type: [mentions]}
+            for item in items if isinstance(items, (list, tuple)) else [items]:
+                if isinstance(item, str):
+                    yield str(key), item
+                elif isinstance(item, dict):
+                    yield from ((str(key), m) for _, m in _pairs(item, str(key)))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if isinstance(item, str) and label is not None:
+                yield label, item
+            elif isinstance(item, (list, tuple)) and len(item) == 2 and all(
+                    isinstance(x, str) for x in item):
+                yield item[0], item[1]
+            elif isinstance(item, dict):
+                yield from _pairs(item, label)
+
+
+def occurrences(text: str, mention: str) -> list[tuple[int, int]]:
+    """Where `mention` occurs in `text` as whole words (not inside a longer word): exactly,
+    else ignoring case."""
+    pattern = (r"(?<![^\W_])" if mention[0].isalnum() else "") + re.escape(mention) + \
+        (r"(?![^\W_])" if mention[-1].isalnum() else "")
+    for flags in (0, re.I):
+        found = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags)]
+        if found:
+            return found
+    return []
+
+
+def locate(text: str, pairs: list[tuple[str, str]], every: bool = True
+           ) -> tuple[list[tuple[int, int, str]], list[tuple[str, str]]]:
+    """Spans `(start, end, type)` in `text` for the pairs, and the pairs found nowhere in it.
+    Each mention is placed at all its occurrences (`every`) or its first; spans never
+    overlap: the longer mention wins (`R` inside `R Core Team` is not an entity of its own)."""
+    candidates, missing = [], []
+    for t, w in pairs:
+        spans = occurrences(text, w)
+        if not spans:
+            missing.append((t, w))
+        candidates += [(s, e, t) for s, e in (spans if every else spans[:1])]
+    span = lambda c: (c[0], c[1])  # noqa: E731
+    return sorted(select_spans(candidates, span, longest_first(span), "flat")), missing
