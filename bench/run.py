@@ -97,7 +97,10 @@ def summary(output: Path) -> dict:
     seconds per epoch."""
     log = [json.loads(line) for line in (output / "log.jsonl").read_text().splitlines()]
     best = json.loads((output / "metrics.json").read_text())
-    return {"best_epoch": best["epoch"], "epochs_run": len(log),
+    # an llm model's account of its dev answers (cut, not in the text, ...)
+    answers = output / "answers.json"
+    extra = {"answers": json.loads(answers.read_text())} if answers.exists() else {}
+    return {**extra, "best_epoch": best["epoch"], "epochs_run": len(log),
             "seconds_per_epoch": round(statistics.median(r["seconds"] for r in log), 1),
             "dev": {k: {**{f: v[f] for f in SCORES},
                         "per_label_f1": {label: x["f1"] for label, x in v["per_label"].items()}}

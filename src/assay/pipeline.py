@@ -115,3 +115,22 @@ def load(name_or_path: str | Path = "software", runtime: str = "torch",
         for extractor in prompted:
             extractor.use_labels(labels, descriptions)
     return Pipeline(extractors)
+
+
+def ask(labels: list[str], model: str = "smollm2", url: str | None = None,
+        descriptions: dict[str, str] | None = None, **settings) -> Pipeline:
+    """An instruction-tuned language model asked for the entities of `labels`, untrained
+    (zero-shot): `model` is `smollm2` (packaged), a Hugging Face id or path, or with `url`
+    the name an OpenAI-compatible server knows it by. `settings`: any other field of the
+    `llm` family's config (`template`, `target_length`, `timeout`, ...). Few-shot and LoRA
+    models are made by `assay train` (configs/scierc-llm.toml) and loaded with `load`."""
+    from assay.models.registry import family
+    from assay.schema import Schema
+
+    spec = family("llm")
+    extractor = spec.extractor.create(spec.config(model=model, url=url, labels=list(labels),
+                                                  **settings),
+                                      Schema(entity_labels=list(labels)))
+    if descriptions:
+        extractor.use_labels(list(labels), descriptions)
+    return Pipeline([extractor])

@@ -8,7 +8,7 @@ import pytest
 
 from assay import formats, load
 from assay.doc import Document
-from assay.models.contract import LabelPrompted, OnnxExportable, Trainable
+from assay.models.contract import LabelPrompted, OnnxExportable, ShowsPrompts, Trainable
 from assay.models.registry import families, load_model
 from tests.models.conftest import SAMPLE
 from tests.models.tiny import TINY
@@ -53,6 +53,7 @@ def test_implements_the_contract_it_declares(trained):
     assert isinstance(model, Trainable)
     assert isinstance(model, LabelPrompted) == model.family.takes_labels
     assert isinstance(model, OnnxExportable) == model.family.onnx
+    assert isinstance(model, ShowsPrompts) == model.family.prompts
 
 
 def test_overfits_the_sample_and_predicts_it_exactly(trained):

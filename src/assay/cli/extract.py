@@ -38,8 +38,17 @@ def run(
     resume: bool = typer.Option(False, help="go on from the OUTPUT.partial an interrupted run "
                                 "left: its documents are kept, the others extracted"),
     runtime: str = typer.Option("torch", help="torch, or onnx for a model made by assay export"),
-    labels: str = typer.Option(None, help="label-prompted models (span): the entity types to "
-                               "find, comma-separated, seen in training or not"),
+    labels: str = typer.Option(None, help="label-prompted models (span, llm): the entity "
+                               "types to find, comma-separated, seen in training or not"),
+    llm: str = typer.Option(None, help="ask a language model instead of --model, zero-shot: "
+                            "`smollm2` (packaged), a Hugging Face id or path, or the URL of an "
+                            "OpenAI-compatible server (http://host:port/v1); needs --labels"),
+    served_model: str = typer.Option("default", help="with --llm URL: the model's name at "
+                                     "the server"),
+    template: str = typer.Option("general", help="with --llm: the prompt template, iepile, "
+                                 "uninner, yayi or general"),
+    show_prompts: Path = typer.Option(None, help="LLM models: write each prompt, its raw answer "
+                                      "and what was made of it to this file (JSON lines)"),
     batch_size: int = typer.Option(None, min=1, help="sentences (or windows) a batch "
                                     "(default 32 on a CPU, 128 on a GPU)"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
@@ -66,11 +75,19 @@ def run(
         fail("--resume goes on writing an --output; give the same --output as before")
     input_format = _input_format(input, input_format)
     docs, total = _documents(text, input, input_format, lenient)
+    wanted = [t.strip() for t in labels.split(",") if t.strip()] if labels else None
     try:
-        nlp = load(model, runtime, [t.strip() for t in labels.split(",") if t.strip()]
-                   if labels else None)
+        nlp = _llm(llm, wanted, served_model, template) if llm else load(model, runtime, wanted)
     except (FileNotFoundError, ValueError) as err:
         fail(str(err))
+    if show_prompts is not None:
+        prompting = [e for e in nlp.extractors if e.family.prompts]
+        if not prompting:
+            fail(f"--show-prompts: the {nlp.extractors[0].family.name} family prompts no "
+                 "language model")
+        transcript = open(show_prompts, "w", encoding="utf-8")
+        for extractor in prompting:
+            extractor.show_prompts(transcript)
     if output is None:
         for doc in nlp.pipe(docs, batch_size=batch_size):
             _print(doc)
@@ -101,6 +118,17 @@ def run(
     except FormatError as err:
         fail(str(err))
     console.print(f"wrote {written} documents to {output} ({output_format})")
+
+
+def _llm(llm: str, labels: list[str] | None, served_model: str, template: str):
+    """A zero-shot LLM pipeline: a local model, or a server when `llm` is a URL."""
+    from assay.pipeline import ask
+
+    if not labels:
+        fail("--llm needs --labels: the entity types to ask for, comma-separated")
+    if llm.startswith(("http://", "https://")):
+        return ask(labels, model=served_model, url=llm, template=template)
+    return ask(labels, model=llm, template=template)
 
 
 def _write(predicted: Iterator[Document], done: list[Document], partial: Path, format: str,

@@ -31,7 +31,8 @@ def run() -> None:
         schemas = [Schema.load(step / "schema.json") for step in steps]
         scores = json.loads((folder / "metrics.json").read_text()) \
             if (folder / "metrics.json").exists() else {"dev": {}}
-        names = " → ".join(f"{c['family']} ({c.get('encoder', '')})" for c in configs)
+        names = " → ".join(f"{c['family']} ({c.get('encoder') or c.get('model', '')})"
+                           for c in configs)
         finds = " → ".join(family(c["family"]).finds for c in configs)
         table.add_row(name, names, finds, str(len(schemas[0].entity_labels)),
                       str(len(schemas[-1].relation_labels)),

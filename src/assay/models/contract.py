@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Iterable, Iterator, Literal, Protocol, runtime_checkable
+from typing import (IO, TYPE_CHECKING, ClassVar, Iterable, Iterator, Literal, Protocol,
+                    runtime_checkable)
 
 if TYPE_CHECKING:  # annotations only: the contract imports no framework
     import torch
@@ -33,6 +34,7 @@ class Family:
     produces: Produces
     takes_labels: bool = False  # entity types can be named at inference (`LabelPrompted`)
     onnx: bool = False          # the network exports to ONNX and runs there (`OnnxExportable`)
+    prompts: bool = False       # it asks a language model, and shows how (`ShowsPrompts`)
 
     @property
     def finds(self) -> str:
@@ -162,6 +164,16 @@ class LabelPrompted(Protocol):
 
     def use_labels(self, labels: list[str], descriptions: dict[str, str] | None = None) -> None:
         """Find these types from now on, seen in training or not, each optionally described."""
+        ...
+
+
+@runtime_checkable
+class ShowsPrompts(Protocol):
+    """A family that prompts a language model (`Family.prompts`): each prompt, the raw answer
+    and what was made of it can be written out as they happen."""
+
+    def show_prompts(self, stream: "IO[str] | None") -> None:
+        """Write one JSON line per prompt to `stream` from now on (None: stop)."""
         ...
 
 

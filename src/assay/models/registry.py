@@ -20,14 +20,15 @@ from typing import Callable
 
 from pydantic import BaseModel
 
-from assay.models.contract import Extractor, Family, LabelPrompted, OnnxExportable, Produces
+from assay.models.contract import (Extractor, Family, LabelPrompted, OnnxExportable, Produces,
+                                   ShowsPrompts)
 
 _FAMILIES: dict[str, Family] = {}
 _discovered = False
 
 
 def register(config: type[BaseModel], produces: Produces, takes_labels: bool = False,
-             onnx: bool = False) -> Callable[[type], type]:
+             onnx: bool = False, prompts: bool = False) -> Callable[[type], type]:
     """A class decorator that registers an extractor class as the family its config names."""
 
     def decorate(extractor: type) -> type:
@@ -36,11 +37,12 @@ def register(config: type[BaseModel], produces: Produces, takes_labels: bool = F
             raise TypeError(f"{config.__name__}.family must default to the family's name")
         if name in _FAMILIES and _FAMILIES[name].extractor is not extractor:
             raise ValueError(f"two families are named {name!r}")
-        for wanted, protocol in ((takes_labels, LabelPrompted), (onnx, OnnxExportable)):
+        for wanted, protocol in ((takes_labels, LabelPrompted), (onnx, OnnxExportable),
+                                 (prompts, ShowsPrompts)):
             if wanted and not issubclass(extractor, protocol):
                 raise TypeError(f"{extractor.__name__} declares {protocol.__name__} but does "
                                 "not implement it")
-        spec = Family(name, config, extractor, produces, takes_labels, onnx)
+        spec = Family(name, config, extractor, produces, takes_labels, onnx, prompts)
         extractor.family = spec
         _FAMILIES[name] = spec
         return extractor

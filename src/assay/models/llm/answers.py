@@ -81,9 +81,14 @@ def complete(raw: str) -> bool:
     return value is not None and not mended
 
 
+class Items(list):
+    """A JSON object's (key, value) items in order, repeated keys kept: small models write
+    `{"E": "Task", "W": "a", "E": "Method", "W": "b"}` for two entities."""
+
+
 def _literal(text: str):
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=Items)
     except ValueError:
         pass
     try:
@@ -168,27 +173,33 @@ def _patterns(text: str, bare: bool):
 def _pairs(value, label: str | None):
     """(type, mention) pairs out of any of the shapes the templates ask for or models give."""
     if isinstance(value, dict):
-        lowered = {str(k).casefold(): v for k, v in value.items()}
-        t = next((lowered[k] for k in TYPE_KEYS if k in lowered), None)
-        w = next((lowered[k] for k in WORD_KEYS if k in lowered), None)
-        if isinstance(t, str) and isinstance(w, str):  # {'E': type, 'W': mention}
-            yield t, w
-            return
-        for key, items in value.items():  # {type: [mentions]}
-            for item in items if isinstance(items, (list, tuple)) else [items]:
+        value = Items(value.items())
+    if isinstance(value, Items):
+        keys = [str(k).casefold() for k, _ in value]
+        t = next((k for k in TYPE_KEYS if k in keys), None)
+        w = next((k for k in WORD_KEYS if k in keys), None)
+        if t and w:  # {'E': type, 'W': mention}, maybe several in one object
+            types = [v for k, v in value if str(k).casefold() == t]
+            words = [v for k, v in value if str(k).casefold() == w]
+            if all(isinstance(x, str) for x in types + words):
+                yield from zip(types, words)
+                return
+        for key, items in value:  # {type: [mentions]}
+            plain_list = isinstance(items, (list, tuple)) and not isinstance(items, Items)
+            for item in items if plain_list else [items]:
                 if isinstance(item, str):
                     yield str(key), item
-                elif isinstance(item, dict):
+                elif isinstance(item, (Items, dict)):
                     yield from ((str(key), m) for _, m in _pairs(item, str(key)))
     elif isinstance(value, (list, tuple)):
         for item in value:
-            if isinstance(item, str) and label is not None:
+            if isinstance(item, (Items, dict)):
+                yield from _pairs(item, label)
+            elif isinstance(item, str) and label is not None:
                 yield label, item
             elif isinstance(item, (list, tuple)) and len(item) == 2 and all(
                     isinstance(x, str) for x in item):
                 yield item[0], item[1]
-            elif isinstance(item, dict):
-                yield from _pairs(item, label)
 
 
 def occurrences(text: str, mention: str) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from assay.schema import Schema
 from assay.text.units import unit_spans
 
 DEMONSTRATIONS = "demonstrations.json"
+ANSWERS = "answers.json"
 CHARS_PER_TOKEN = 4  # how a server's prompts are cut when no local tokenizer counts tokens
 
 
@@ -40,6 +41,7 @@ class Prompt:
     end: int
     text: str                                   # the piece of text asked about
     question: templates.Question
+    asked: list[str]                            # the types it asks for
     size: int                                   # its length, for batching
     target: str | None = None                   # the answer trained on
     ids: dict = field(default_factory=dict)     # training: prompt and target token ids
@@ -77,7 +79,7 @@ def load_lm(config: LLMConfig):
     return lm, tokenizer
 
 
-@register(LLMConfig, produces="entities", takes_labels=True)
+@register(LLMConfig, produces="entities", takes_labels=True, prompts=True)
 class LLMExtractor(TorchExtractor):
     skip_reason = "in training answers longer than model.target_length tokens, or entities " \
                   "cut by a prompt's edge or made of fragments"
@@ -97,6 +99,8 @@ class LLMExtractor(TorchExtractor):
                                        config.top_p)
         self.shots: list[tuple[str, list[tuple[str, str]]]] = []
         self.transcript: IO[str] | None = None
+        # of the last `predict`: prompts asked, answers cut by target_length, mentions not in
+        # the text, pairs of types not asked for, answers whose structure had to be mended
         self.counts = {"prompts": 0, "cut": 0, "unplaced": 0, "unknown_types": 0, "mended": 0}
         self.use_labels(config.labels or schema.entity_labels)
 
@@ -146,6 +150,14 @@ class LLMExtractor(TorchExtractor):
                      self.module, self.tokenizer, dtype)
         (path / DEMONSTRATIONS).write_text(json.dumps(self.shots, ensure_ascii=False, indent=1),
                                            encoding="utf-8")
+        # what became of the answers of the last prediction run (in training: the dev set's)
+        (path / ANSWERS).write_text(json.dumps(self.counts, indent=1), encoding="utf-8")
+
+    def show_prompts(self, stream: IO[str] | None) -> None:
+        """From now on, one JSON line per prompt to `stream`: the document and piece, the
+        messages, the raw answer, whether it was cut, the pairs read from it, the types and
+        mentions left out (unknown, not in the text) and the entities placed."""
+        self.transcript = stream
 
     def use_labels(self, labels: list[str], descriptions: dict[str, str] | None = None) -> None:
         """Ask for these types from now on (any names: the prompt says them)."""
@@ -210,7 +222,8 @@ class LLMExtractor(TorchExtractor):
                 for q in templates.questions(self.config.template, doc.text[s:e], labels,
                                              self.glosses, self.config.domain, shots):
                     size = sum(len(m["content"]) for m in q.messages)
-                    made.append(Prompt(k, doc.id, s, e, doc.text[s:e], q, size))
+                    asked = labels if q.label is None else [q.label]
+                    made.append(Prompt(k, doc.id, s, e, doc.text[s:e], q, asked, size))
         return made
 
     def prediction_inputs(self, docs: list[Document]) -> list[Prompt]:
@@ -233,10 +246,8 @@ class LLMExtractor(TorchExtractor):
             whole = [e for e in inside if not e.fragments and e.end <= p.end]
             self.skipped += len(inside) - len(whole)
             found = [(e.label, doc.text[e.start:e.end]) for e in
-                     sorted(whole, key=lambda e: (e.start, e.end)) if e.label in self.labels]
-            p.target = templates.answer(self.config.template, found, self.labels
-                                        if p.question.label is None else [p.question.label],
-                                        p.question.label)
+                     sorted(whole, key=lambda e: (e.start, e.end)) if e.label in p.asked]
+            p.target = templates.answer(self.config.template, found, p.asked, p.question.label)
             prompt_ids = self.tokenizer(chat_text(self.tokenizer, p.question.messages),
                                         add_special_tokens=False)["input_ids"]
             target_ids = self.tokenizer(p.target, add_special_tokens=False)["input_ids"] + \
@@ -322,8 +333,7 @@ class LLMExtractor(TorchExtractor):
         replies = self.backend.generate([p.question.messages for p in prompts],
                                         self.config.target_length)
         for p, reply in zip(prompts, replies):
-            asked = self.labels if p.question.label is None else [p.question.label]
-            parsed = answers.parse(reply.text, asked, p.question.label)
+            parsed = answers.parse(reply.text, p.asked, p.question.label)
             spans, missing = answers.locate(p.text, parsed.pairs, self.config.match == "all")
             entities, cut = found[p.doc]
             entities += [Entity(p.start + s, p.start + e, t, score=reply.confidence or 1.0,
@@ -336,7 +346,7 @@ class LLMExtractor(TorchExtractor):
             self.counts["mended"] += parsed.mended
             if self.transcript:
                 self.transcript.write(json.dumps({
-                    "doc": p.doc_id, "start": p.start, "end": p.end, "asked": asked,
+                    "doc": p.doc_id, "start": p.start, "end": p.end, "asked": p.asked,
                     "messages": p.question.messages, "answer": reply.text, "cut": reply.cut,
                     "pairs": parsed.pairs, "unknown_types": parsed.unknown,
                     "not_in_text": missing, "mended": parsed.mended,
@@ -349,6 +359,7 @@ class LLMExtractor(TorchExtractor):
         answers come from a server, and with each document's cut answers counted."""
         if self.module is not None:
             self.module.eval()
+        self.counts = dict.fromkeys(self.counts, 0)
         batch_size = batch_size or self.default_batch()
         docs = iter(docs)
         while chunk := list(islice(docs, CHUNK * batch_size)):

@@ -1,0 +1,193 @@
+"""The llm family's own behaviour: the paper's templates word for word, answers read from real
+model output, mentions placed only where they occur, long sentences asked about to their end,
+prompts that cannot fit refused, demonstrations drawn and kept, cut answers said."""
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assay import formats, load
+from assay.doc import Document, Entity
+from assay.models.contract import Annotated
+from assay.models.llm import answers, templates
+from assay.models.registry import load_model
+from tests.models.conftest import SAMPLE
+
+FIXTURES = Path(__file__).parent / "fixtures" / "llm_answers.jsonl"
+LABELS = ["Task", "Method"]
+
+
+@pytest.fixture(scope="module")
+def llm(tiny_model):
+    return tiny_model("llm")
+
+
+def test_templates_are_the_papers_word_for_word():
+    text = "We parse text."
+    iepile, = templates.questions("iepile", text, LABELS, {}, "scientific")
+    assert iepile.messages == [{"role": "user", "content": (
+        "You are an expert in named entity recognition. Please extract entities that match the "
+        "schema definition from the input. Return an empty list if the entity type does not "
+        "exist. Please respond in the format of a JSON string., schema: ['Task', 'Method'], "
+        "input: We parse text.")}]
+    yayi, = templates.questions("yayi", text, LABELS, {}, "scientific")
+    assert yayi.messages[0]["content"] == (
+        "Text: We parse text.\nFrom the given text, extract all the entities and types. Please "
+        "format the answer in JSON {Task, Method: [entities]}")
+    general, = templates.questions("general", text, LABELS, {}, "computer science")
+    assert general.messages[0]["content"].startswith(
+        "You are a highly intelligent and accurate computer science domain Named-entity "
+        "recognition(NER) system.")
+    assert "[{'E': type of entity from predefined entity types, 'W': entity in the input " \
+           "text},...] form, no other form.\n\nInput: We parse text." in general.messages[0]["content"]
+    task, method = templates.questions("uninner", text, LABELS, {"Task": "a goal"}, "scientific")
+    assert [m["content"] for m in task.messages] == [
+        "Text: We parse text.", "I've read this text.", "What describes Task (a goal) in the text?"]
+    assert (task.label, method.label) == ("Task", "Method")
+    assert [m["role"] for m in task.messages] == ["user", "assistant", "user"]
+
+
+@pytest.mark.parametrize("template", templates.TEMPLATES)
+def test_a_demonstration_is_an_earlier_turn_in_the_templates_own_format(template):
+    shot = ("Parsing uses CRFs.", [("Task", "Parsing"), ("Method", "CRFs")])
+    asked = templates.questions(template, "We parse text.", LABELS, {}, "scientific", [shot])
+    plain = templates.questions(template, "We parse text.", LABELS, {}, "scientific")
+    for with_shot, without in zip(asked, plain):
+        earlier = with_shot.messages[:len(with_shot.messages) - len(without.messages)]
+        assert with_shot.messages[len(earlier):] == without.messages
+        reply = earlier[-1]
+        assert reply["role"] == "assistant"
+        assert answers.parse(reply["content"], LABELS, with_shot.label).pairs == \
+            [p for p in shot[1] if with_shot.label in (None, p[0])]
+
+
+@pytest.mark.parametrize("template", templates.TEMPLATES)
+def test_the_answer_trained_on_reads_back_to_its_pairs(template):
+    found = [("Task", "parsing"), ("Method", "CRF"), ("Task", "it's \"quoted\""),
+             ("Task", "parsing")]
+    expected = [("Task", "parsing"), ("Method", "CRF"), ("Task", "it's \"quoted\"")]
+    for label in (LABELS if template == "uninner" else [None]):
+        text = templates.answer(template, found, LABELS, label)
+        # in text order, or (answers keyed by type) type by type
+        assert sorted(answers.parse(text, LABELS, label).pairs) == \
+            sorted(p for p in expected if label in (None, p[0]))
+    if template == "iepile":  # every type of the schema, an empty list where none is found
+        assert json.loads(templates.answer(template, [], LABELS)) == {"Task": [], "Method": []}
+
+
+def fixtures() -> list[dict]:
+    return [json.loads(line) for line in FIXTURES.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("case", fixtures(), ids=lambda c: c["id"])
+def test_real_model_answers_are_read_as_a_person_would(case):
+    """Answers SmolLM2-135M-Instruct gave zero-shot to SciERC dev sentences (target_length
+    128, so most are cut), each with the pairs a person reads in it."""
+    parsed = answers.parse(case["answer"], case["labels"], case.get("label"))
+    assert parsed.pairs == [tuple(p) for p in case["pairs"]]
+    if "unknown" in case:
+        assert parsed.unknown == [tuple(p) for p in case["unknown"]]
+
+
+def test_cut_and_broken_answers_keep_what_was_whole():
+    cut = "```json\n[{'E': 'Task', 'W': 'parsing'}, {'E': 'Method', 'W': 'CR"
+    parsed = answers.parse(cut, LABELS)
+    assert parsed.pairs == [("Task", "parsing")] and parsed.mended
+    assert answers.parse('{"Task": ["parsing", "tagg', LABELS).pairs == [("Task", "parsing")]
+    assert answers.parse("Sure! Here they are: [\"a\", 'b'] and more prose", LABELS, "Task"
+                         ).pairs == [("Task", "a"), ("Task", "b")]
+    assert answers.parse("No entities here.", LABELS).pairs == []
+    assert answers.parse("", LABELS, "Task").pairs == []
+    unknown = answers.parse("[{'E': 'Dataset', 'W': 'WSJ'}, {'E': 'task', 'W': 'tagging'}]",
+                            LABELS)
+    assert unknown.pairs == [("Task", "tagging")] and unknown.unknown == [("Dataset", "WSJ")]
+    assert answers.complete("[{'E': 'Task', 'W': 'x'}] and then") and \
+        not answers.complete("[{'E': 'Task', 'W': 'x'}")
+
+
+def test_mentions_are_placed_only_where_they_occur_as_whole_words():
+    text = "R 4.3.2 (R Core Team) runs lme4; Rcpp too. lme4 again."
+    spans, missing = answers.locate(text, [("PE", "R"), ("Dev", "R Core Team"),
+                                           ("PlugIn", "lme4"), ("PlugIn", "ggplot2")])
+    assert [(text[s:e], t) for s, e, t in spans] == [
+        ("R", "PE"), ("R Core Team", "Dev"), ("lme4", "PlugIn"), ("lme4", "PlugIn")]
+    assert missing == [("PlugIn", "ggplot2")]  # reported, never forced onto a span
+    first, _ = answers.locate(text, [("PlugIn", "lme4")], every=False)
+    assert [(s, e) for s, e, _ in first] == [(27, 31)]
+    assert answers.locate("We used LME4.", [("PlugIn", "lme4")])[0] == [(8, 12, "PlugIn")]
+
+
+def test_a_sentence_longer_than_source_length_is_asked_about_to_its_end(llm):
+    model = load_model(llm)
+    sample = list(formats.read(SAMPLE, "jsonl"))[0]
+    doc = Document("long", " ".join(["data"] * 300) + " " + sample.text)
+    pieces = model.pieces(doc)
+    assert len(pieces) > 1 and pieces[0][0] == 0 and pieces[-1][1] == len(doc.text)
+    assert all(a[1] < b[0] for a, b in zip(pieces, pieces[1:]))  # in order, apart
+    assert doc.text[pieces[-1][1] - len("(R Core Team)."):pieces[-1][1]] == "(R Core Team)."
+    covered = " ".join(doc.text[s:e] for s, e in pieces)
+    assert covered.split() == doc.text.split()  # every word in one piece
+    assert all(model._tokens(doc.text[s:e]) <= model.config.source_length + 2
+               for s, e in pieces)
+
+
+def test_a_prompt_that_cannot_fit_the_context_says_so(llm):
+    model = load_model(llm)
+    with pytest.raises(ValueError, match="past the model's context of 1024"):
+        model.use_labels([f"type number {k} with a long name" for k in range(200)])
+
+
+def test_demonstrations_are_drawn_from_training_sentences_and_kept(llm, tmp_path):
+    model = load_model(llm)
+    model.config = model.config.model_copy(update={"shots": 2})
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    model.examples(docs, [Annotated()] * len(docs))
+    shots = model.shots
+    assert len(shots) == 2 and all(pairs for _, pairs in shots)
+    assert all(text in {d.text for d in docs} for text, _ in shots)
+    model.examples(docs, [Annotated()] * len(docs))
+    assert model.shots == shots  # seeded
+    model.save(tmp_path / "m")
+    assert load_model(tmp_path / "m").shots == shots
+    prompt = model.prediction_inputs([Document("x", "We used SPSS.")])[0]
+    assert prompt.question.messages[0]["content"].endswith(shots[0][0])
+
+
+def test_a_source_is_asked_only_for_the_types_it_annotates(llm):
+    model = load_model(llm)
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    made = model.examples(docs, [Annotated(entities=frozenset({"Version"}))] * len(docs))
+    for p in made:
+        assert "['Version']" in p.question.messages[0]["content"]
+        assert "Application" not in p.target
+    assert any("Version" in p.target for p in made)
+
+
+def test_an_answer_cut_at_target_length_is_said_in_the_documents_meta(llm):
+    model = load_model(llm)
+    model.config = model.config.model_copy(update={"target_length": 8})
+    doc = list(formats.read(SAMPLE, "jsonl"))[1]
+    predicted = next(model.predict([Document(doc.id, doc.text)]))
+    assert predicted.meta == {"llm": {"cut": 1}} and model.counts["cut"] == 1
+
+
+def test_show_prompts_writes_each_prompt_and_what_was_made_of_it(llm, tmp_path):
+    nlp = load(llm)
+    doc = list(formats.read(SAMPLE, "jsonl"))[1]
+    with open(tmp_path / "prompts.jsonl", "w") as stream:
+        nlp.extractors[0].show_prompts(stream)
+        predicted = nlp(Document(doc.id, doc.text))
+    line, = [json.loads(x) for x in (tmp_path / "prompts.jsonl").read_text().splitlines()]
+    assert line["doc"] == doc.id and line["messages"][-1]["content"].endswith(doc.text)
+    assert [tuple(e) for e in line["entities"]] == [(e.start, e.end, e.label)
+                                                    for e in predicted.entities]
+    assert line["answer"] and line["cut"] is False
+
+
+def test_training_targets_past_target_length_are_left_out_and_counted(llm):
+    model = load_model(llm)
+    model.config = model.config.model_copy(update={"target_length": 10})
+    docs = list(formats.read(SAMPLE, "jsonl"))
+    made = model.examples(docs, [Annotated()] * len(docs))
+    assert len(made) < len(docs) and model.skipped > 0
