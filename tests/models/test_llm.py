@@ -214,3 +214,22 @@ def test_extract_shows_prompts_of_a_trained_llm_and_asks_an_untrained_one(llm, l
     result = runner.invoke(app, ["extract", text, "--model", "software", "--show-prompts",
                                  str(shown)])
     assert result.exit_code != 0 and "prompts no language model" in result.output
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+ANSWERISH = st.text(alphabet=st.sampled_from(list("[]{}'\",: \\\nEWTaskMethod`json")) | st.characters(),
+                    max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=ANSWERISH, text=st.text(max_size=40))
+def test_any_answer_is_read_without_error_and_placed_only_inside_the_text(raw, text):
+    for label in (None, "Task"):
+        parsed = answers.parse(raw, LABELS, label)
+        assert all(t in LABELS and w and w.strip() == w for t, w in parsed.pairs)
+        spans, missing = answers.locate(text, parsed.pairs)
+        said = {w.casefold() for _, w in parsed.pairs}
+        assert all(0 <= s < e <= len(text) and text[s:e].casefold() in said for s, e, _ in spans)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # in order, apart
+        assert set(missing) <= set(parsed.pairs)

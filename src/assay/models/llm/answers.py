@@ -98,9 +98,10 @@ def _literal(text: str):
     return value if isinstance(value, (list, dict, tuple)) else None
 
 
-def _closing(text: str, start: int) -> int | None:
-    """The end of the bracketed structure opening at `start`, or None when it never closes."""
-    depth, quote, escaped = 0, None, False
+def _outside_strings(text: str, start: int = 0):
+    """(position, character) of each character of `text` from `start` that is not inside a
+    quoted string (nor one of its quotes)."""
+    quote, escaped = None, False
     for i in range(start, len(text)):
         c = text[i]
         if quote:
@@ -112,7 +113,15 @@ def _closing(text: str, start: int) -> int | None:
                 quote = None
         elif c in "\"'":
             quote = c
-        elif c in "[{":
+        else:
+            yield i, c
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The end of the bracketed structure opening at `start`, or None when it never closes."""
+    depth = 0
+    for i, c in _outside_strings(text, start):
+        if c in "[{":
             depth += 1
         elif c in "]}":
             depth -= 1
@@ -122,36 +131,17 @@ def _closing(text: str, start: int) -> int | None:
 
 
 def _closed(text: str) -> str:
-    """A cut structure closed: the unfinished string, item and brackets completed, the last
-    incomplete item dropped."""
-    stack, quote, escaped, last_complete = [], None, False, 0
-    for i, c in enumerate(text):
-        if quote:
-            if escaped:
-                escaped = False
-            elif c == "\\":
-                escaped = True
-            elif c == quote:
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c in "[{":
-            stack.append("]" if c == "[" else "}")
-        elif c in "]}" and stack:
-            stack.pop()
+    """A cut structure closed: cut after its last whole item, the brackets left open closed."""
+    last_complete = 0
+    for i, c in _outside_strings(text):
+        if c in "]}":
             last_complete = i + 1
         elif c == ",":
             last_complete = i
     head = text[:last_complete].rstrip().rstrip(",")
-    # recount what the kept head leaves open
-    opened = []
-    quote = None
-    for c in head:
-        if quote:
-            quote = None if c == quote else quote
-        elif c in "\"'":
-            quote = c
-        elif c in "[{":
+    opened: list[str] = []
+    for _, c in _outside_strings(head):
+        if c in "[{":
             opened.append("]" if c == "[" else "}")
         elif c in "]}" and opened:
             opened.pop()
