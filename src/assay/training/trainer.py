@@ -215,8 +215,10 @@ class Trainer:
                or "none (the last epoch is kept)")
         counts = self.data.counts()
         lines = [f"# {self.output.name}", "",
-                 f"A `{model.get('family')}` model on the `{model.get('encoder', 'minilm')}` "
-                 f"encoder, trained by `assay train` on {date.today().isoformat()} "
+                 # an llm names its language model `model`, the others their `encoder`
+                 f"A `{model.get('family')}` model on "
+                 f"`{model.get('encoder') or model.get('model') or 'minilm'}`, "
+                 f"trained by `assay train` on {date.today().isoformat()} "
                  f"({platform.machine()}, {os.cpu_count()} CPU cores, "
                  f"{'GPU' if torch.cuda.is_available() else 'no GPU'}).", "",
                  *[f"- train: {', '.join(s.train)} ({s.format}, {counts[s.name]} documents"
