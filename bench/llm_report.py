@@ -45,7 +45,7 @@ def llm() -> str:
              "that occur nowhere in their sentence (reported, never placed).", "",
              "| run | template | setting | micro P | micro R | micro F1 | macro F1 | "
              + " | ".join(TYPES) + " | prompts | cut | not in text | seconds | commit |",
-             "|---" * (15 + len(TYPES) - 6) + "|"]
+             "|---" * (12 + len(TYPES)) + "|"]
     for (name, template, setting), record in zip(RUNS, records):
         lines.append(f"| {name} | {template} | {setting} | {_cells(record)} | "
                      f"{_answers(record)} | {record.results['seconds_per_epoch']:.0f} | "

@@ -36,6 +36,7 @@ def test_templates_are_the_papers_word_for_word():
         "Text: We parse text.\nFrom the given text, extract all the entities and types. Please "
         "format the answer in JSON {Task, Method: [entities]}")
     general, = templates.questions("general", text, LABELS, {}, "computer science")
+    assert "\n\nYour output format is only [{'E'" in general.messages[0]["content"]
     assert general.messages[0]["content"].startswith(
         "You are a highly intelligent and accurate computer science domain Named-entity "
         "recognition(NER) system.")
@@ -104,6 +105,15 @@ def test_cut_and_broken_answers_keep_what_was_whole():
     assert unknown.pairs == [("Task", "tagging")] and unknown.unknown == [("Dataset", "WSJ")]
     assert answers.complete("[{'E': 'Task', 'W': 'x'}] and then") and \
         not answers.complete("[{'E': 'Task', 'W': 'x'}")
+    # two entities in one object, as small models write them, in Python's quotes too
+    assert answers.parse("[{'E': 'Task', 'W': 'a', 'E': 'Method', 'W': 'b'}]", LABELS).pairs == \
+        [("Task", "a"), ("Method", "b")]
+    # the prompt's type list echoed first is not the answer, nor the end of generation
+    echo = "The types are ['Task', 'Method']. Answer: [{'E': 'Task', 'W': 'x'}"
+    assert not answers.complete(echo) and answers.complete(echo + "]")
+    assert answers.parse(echo + "]", LABELS).pairs == [("Task", "x")]
+    assert answers.complete("[]") and answers.complete('{"Task": [], "Method": []}')
+    assert answers.parse('[{"E": "Task", "W": "a"}, {"E": "Method", "W": "CR', LABELS).unknown == []
 
 
 def test_mentions_are_placed_only_where_they_occur_as_whole_words():
@@ -233,3 +243,40 @@ def test_any_answer_is_read_without_error_and_placed_only_inside_the_text(raw, t
         assert all(0 <= s < e <= len(text) and text[s:e].casefold() in said for s, e, _ in spans)
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))  # in order, apart
         assert set(missing) <= set(parsed.pairs)
+
+
+def test_a_word_longer_than_source_length_is_cut_inside_not_sent_whole(llm):
+    model = load_model(llm)
+    sequence = "ACGT" * 400  # one 'word' of 1,600 characters
+    doc = Document("dna", f"The sequence {sequence} was read.")
+    pieces = model.pieces(doc)
+    assert "".join(doc.text[s:e] for s, e in pieces).replace(" ", "") == doc.text.replace(" ", "")
+    assert all(model._tokens(doc.text[s:e]) <= model.config.source_length + 2 for s, e in pieces)
+
+
+def test_lora_adapters_are_all_that_is_saved_and_load_to_the_same_answers(lm, tmp_path):
+    import torch
+
+    from assay.models.llm import LLMExtractor
+    from assay.models.llm.config import LLMConfig
+    from assay.schema import Schema
+    from safetensors.torch import load_file
+
+    model = LLMExtractor.create(LLMConfig(model=str(lm), lora_rank=4, target_length=24),
+                                Schema(entity_labels=["Application"]))
+    torch.manual_seed(0)
+    with torch.no_grad():  # adapters as training might leave them (B starts at zero)
+        for name, p in model.module.named_parameters():
+            if "lora_B" in name:
+                p.normal_(0, 0.5)
+    docs = [Document(d.id, d.text) for d in formats.read(SAMPLE, "jsonl")]
+    model.save(tmp_path / "m")
+    saved = load_file(str(tmp_path / "m" / "weights.safetensors"))
+    assert saved and all("lora_" in name for name in saved)
+    before = [(e.start, e.end, e.label, round(e.score, 4)) for d in model.predict(docs)
+              for e in d.entities]
+    answers_before = model.counts
+    again = load_model(tmp_path / "m")
+    after = [(e.start, e.end, e.label, round(e.score, 4)) for d in again.predict(docs)
+             for e in d.entities]
+    assert after == before and again.counts == answers_before

@@ -102,16 +102,20 @@ def test_a_refused_connection_is_said():
         HttpBackend(url, "x", retries=0).generate([MESSAGES], 8)
 
 
-class Garbled(http.server.BaseHTTPRequestHandler):
-    """A server whose answers no client can read: not JSON, then JSON without choices."""
+OK = {"choices": [{"message": {"content": "[]"}, "finish_reason": "stop"}]}
 
-    answers = [b"<html>oops</html>", json.dumps({"object": "error"}).encode()]
+
+class Scripted(http.server.BaseHTTPRequestHandler):
+    """A server that gives, call after call, the (status, body) of its `script`, or what
+    its script makes of the request when it is a function."""
 
     def do_POST(self):
-        self.rfile.read(int(self.headers["Content-Length"]))
-        body = self.answers[self.server.calls % 2]
+        request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        script = self.server.script
+        status, body = script(request) if callable(script) else \
+            script[self.server.calls % len(script)]
         self.server.calls += 1
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -120,11 +124,16 @@ class Garbled(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def test_an_unreadable_answer_is_said_and_a_cached_one_is_not_asked_again(tmp_path):
-    garbled = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbled)
-    garbled.calls = 0
-    threading.Thread(target=garbled.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{garbled.server_address[1]}/v1"
+def scripted(script: list[tuple[int, bytes]]):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
+    server.script, server.calls = script, 0
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/v1"
+
+
+def test_an_unreadable_answer_is_said():
+    server, url = scripted([(200, b"<html>oops</html>"),
+                            (200, json.dumps({"object": "error"}).encode())])
     try:
         backend = HttpBackend(url, "x", retries=0)
         with pytest.raises(BackendError, match="the answer is not JSON"):
@@ -132,7 +141,43 @@ def test_an_unreadable_answer_is_said_and_a_cached_one_is_not_asked_again(tmp_pa
         with pytest.raises(BackendError, match=r"has no choices\[0\].message.content"):
             backend.generate([MESSAGES], 8)
     finally:
-        garbled.shutdown()
+        server.shutdown()
+
+
+def test_busy_and_failing_servers_are_retried_and_a_bad_request_is_not():
+    server, url = scripted([(503, b"busy"), (429, b"slow down"), (200, json.dumps(OK).encode())])
+    try:
+        answer, = HttpBackend(url, "x", retries=2).generate([MESSAGES], 8)
+        assert answer.text == "[]" and server.calls == 3
+        server.script, server.calls = [(503, b"busy")], 0
+        with pytest.raises(BackendError, match="HTTP 503"):
+            HttpBackend(url, "x", retries=1).generate([MESSAGES], 8)
+        assert server.calls == 2
+        server.script, server.calls = [(400, b"bad request")], 0
+        with pytest.raises(BackendError, match="HTTP 400"):
+            HttpBackend(url, "x", retries=3).generate([MESSAGES], 8)
+        assert server.calls == 1
+    finally:
+        server.shutdown()
+
+
+def test_many_prompts_go_to_the_server_concurrently_and_come_back_in_order(tmp_path):
+    def echo(request):  # answers each question with its own number, after a pause
+        time.sleep(0.05)
+        number = request["messages"][0]["content"].split()[-1]
+        return 200, json.dumps({"choices": [{"message": {"content": f"[\"{number}\"]"}}]}).encode()
+
+    server, url = scripted(echo)
+    try:
+        backend = HttpBackend(url, "x", concurrency=4, cache=tmp_path / "c.sqlite")
+        asked = [[{"role": "user", "content": f"question {k}"}] for k in range(20)]
+        start = time.perf_counter()
+        assert [a.text for a in backend.generate(asked, 8)] == [f'["{k}"]' for k in range(20)]
+        assert server.calls == 20 and time.perf_counter() - start < 20 * 0.05
+        assert [a.text for a in backend.generate(asked, 8)] == [f'["{k}"]' for k in range(20)]
+        assert server.calls == 20  # every answer now from the cache, from 4 threads
+    finally:
+        server.shutdown()
 
 
 def test_answers_are_cached_by_model_and_prompt(server, tmp_path):

@@ -85,7 +85,7 @@ def run(
         if not prompting:
             fail(f"--show-prompts: the {nlp.extractors[0].family.name} family prompts no "
                  "language model")
-        transcript = open(show_prompts, "w", encoding="utf-8")
+        transcript = open(show_prompts, "w", encoding="utf-8", buffering=1)  # a line at a time
         for extractor in prompting:
             extractor.show_prompts(transcript)
     if output is None:

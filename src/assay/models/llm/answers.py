@@ -35,9 +35,9 @@ def parse(raw: str, labels: list[str], label: str | None = None) -> Parsed:
     """The (type, mention) pairs of an answer to a question about `labels` (UniNER: about
     `label` alone, whose answer is a bare list of mentions)."""
     text = _unfenced(raw)
-    value, mended = _structure(text)
+    value, mended = _structure(text, label)
     if value is None:
-        value, mended = _patterns(text, label is not None), True
+        value, mended = _patterns(text, label), True
     known = {t.casefold(): t for t in labels}
     parsed = Parsed(mended=mended)
     for t, w in _pairs(value, label):
@@ -53,32 +53,36 @@ def parse(raw: str, labels: list[str], label: str | None = None) -> Parsed:
     return parsed
 
 
+def complete(raw: str, label: str | None = None) -> bool:
+    """Whether the answer so far holds a whole answer structure that `parse` reads:
+    generation can stop there, as what follows it is never read."""
+    value, mended = _structure(_unfenced(raw), label)
+    return value is not None and not mended
+
+
 def _unfenced(raw: str) -> str:
     fenced = FENCE.search(raw)
     return fenced.group(1) if fenced else raw
 
 
-def _structure(text: str):
-    """The first JSON or Python literal list or dict in `text`, and whether it was mended;
-    (None, False) when there is none."""
+def _structure(text: str, label: str | None):
+    """The first JSON or Python literal list or dict in `text` that answers (it holds
+    pairs, or is an empty answer: `[]`, `{"Task": []}`), and whether it was mended (cut or
+    broken); (None, False) when there is none. A structure that says nothing of entities
+    (a type list echoed from the prompt) is passed over."""
     for start in [m.start() for m in re.finditer(r"[\[{]", text)][:8]:
         end = _closing(text, start)
-        if end is not None:
-            value = _literal(text[start:end])
-            if value is not None:
-                return value, False
-        else:
-            value = _literal(_closed(text[start:]))
-            if value is not None:
-                return value, True
+        value = _literal(text[start:end] if end is not None else _closed(text[start:]))
+        if value is not None and (_empty(value) or any(_pairs(value, label))):
+            return value, end is None
     return None, False
 
 
-def complete(raw: str) -> bool:
-    """Whether the answer so far holds a whole structure that `parse` reads: generation can
-    stop there, as what follows it is never read."""
-    value, mended = _structure(_unfenced(raw))
-    return value is not None and not mended
+def _empty(value) -> bool:
+    """`[]`, `{}` or an object of empty lists: an answer that there are no entities."""
+    if isinstance(value, Items):
+        return all(isinstance(v, (list, tuple)) and not v for _, v in value)
+    return isinstance(value, (list, tuple)) and not value
 
 
 class Items(list):
@@ -87,15 +91,29 @@ class Items(list):
 
 
 def _literal(text: str):
+    """`text` as JSON, else as a Python literal (single quotes); objects as `Items`."""
     try:
         return json.loads(text, object_pairs_hook=Items)
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     try:
-        value = ast.literal_eval(text)
+        value = _python(ast.parse(text.strip(), mode="eval").body)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
-    return value if isinstance(value, (list, dict, tuple)) else None
+    return value if isinstance(value, (list, tuple)) else None
+
+
+def _python(node):
+    """A literal's value from its syntax tree, dicts as `Items` (repeated keys kept, which
+    `ast.literal_eval` would collapse); anything but a literal raises ValueError."""
+    if isinstance(node, ast.Dict):
+        return Items((_python(k), _python(v)) for k, v in zip(node.keys, node.values)
+                     if k is not None)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return [_python(x) for x in node.elts]
+    if isinstance(node, ast.Constant):
+        return node.value
+    raise ValueError("not a literal")
 
 
 def _outside_strings(text: str, start: int = 0):
@@ -152,12 +170,14 @@ PAIR = re.compile(r"""['"]E['"]\s*:\s*(['"])(.*?)\1\s*,\s*['"]W['"]\s*:\s*(['"])
 QUOTED = re.compile(r"""(['"])((?:(?!\1).)+)\1""")
 
 
-def _patterns(text: str, bare: bool):
-    """Quoted (E, W) pairs, or for a bare list (UniNER) every quoted string."""
-    pairs = [{"E": m.group(2), "W": m.group(4)} for m in PAIR.finditer(text)]
-    if pairs or not bare:
+def _patterns(text: str, label: str | None):
+    """Quoted (E, W) pairs, or for a bare list (UniNER) every quoted string but the asked
+    type's own name (`The text describes "Task" ...` names no mention)."""
+    pairs = [Items([("E", m.group(2)), ("W", m.group(4))]) for m in PAIR.finditer(text)]
+    if pairs or label is None:
         return pairs
-    return [m.group(2) for m in QUOTED.finditer(text)]
+    return [m.group(2) for m in QUOTED.finditer(text)
+            if m.group(2).strip().casefold() != label.casefold()]
 
 
 def _pairs(value, label: str | None):
@@ -174,6 +194,8 @@ def _pairs(value, label: str | None):
             if all(isinstance(x, str) for x in types + words):
                 yield from zip(types, words)
                 return
+        if t and len(value) == 1:  # {'E': type} alone: the rest of an item was cut
+            return
         for key, items in value:  # {type: [mentions]}
             plain_list = isinstance(items, (list, tuple)) and not isinstance(items, Items)
             for item in items if plain_list else [items]:

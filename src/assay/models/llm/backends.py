@@ -32,19 +32,50 @@ def chat_text(tokenizer, messages: list[Message]) -> str:
     return "".join(f"{m['role']}: {m['content']}\n" for m in messages) + "assistant: "
 
 
-class Finished:
-    """A transformers stopping criterion: a row is done once its answer holds a whole
-    structure (`answers.complete`), which is all the parser reads."""
+def prompt_inputs(tokenizer, conversations: list[list[Message]], device) -> dict:
+    """The conversations in the model's chat format, tokenized and padded on the left (so
+    that every answer starts at the same position)."""
+    side, tokenizer.padding_side = tokenizer.padding_side, "left"
+    try:
+        inputs = tokenizer([chat_text(tokenizer, m) for m in conversations], return_tensors="pt",
+                           padding=True, add_special_tokens=False)
+    finally:
+        tokenizer.padding_side = side
+    return {k: v.to(device) for k, v in inputs.items()}
 
-    def __init__(self, tokenizer, prompt_length: int):
-        self.tokenizer, self.prompt_length = tokenizer, prompt_length
+
+class Finished:
+    """A transformers stopping criterion: a row is done once its answer holds a whole answer
+    structure (`answers.complete`; `asked[b]`: row b's UniNER type, whose answer is a bare
+    list), which is all the parser reads. A row is read again only when its newest token
+    closes a bracket."""
+
+    def __init__(self, tokenizer, prompt_length: int, asked: list[str | None]):
+        self.tokenizer, self.prompt_length, self.asked = tokenizer, prompt_length, asked
+        self.done: list[bool] = [False] * len(asked)
 
     def __call__(self, input_ids, scores, **kwargs):
         import torch
 
-        texts = self.tokenizer.batch_decode(input_ids[:, self.prompt_length:],
-                                            skip_special_tokens=True)
-        return torch.tensor([complete(t) for t in texts], device=input_ids.device)
+        newest = self.tokenizer.batch_decode(input_ids[:, -1:], skip_special_tokens=True)
+        for b, piece in enumerate(newest):
+            if not self.done[b] and ("]" in piece or "}" in piece):
+                text = self.tokenizer.decode(input_ids[b, self.prompt_length:],
+                                             skip_special_tokens=True)
+                self.done[b] = complete(text, self.asked[b])
+        return torch.tensor(self.done, device=input_ids.device)
+
+
+class ChosenLogProb:
+    """A transformers logits processor that keeps, at each step, the log-probability of the
+    token greedy decoding takes (the largest), instead of every step's whole distribution."""
+
+    def __init__(self):
+        self.steps: list = []
+
+    def __call__(self, input_ids, scores):
+        self.steps.append(scores.float().log_softmax(-1).max(-1).values)
+        return scores
 
 
 class LocalBackend:
@@ -53,40 +84,36 @@ class LocalBackend:
 
     def __init__(self, model, tokenizer, device):
         self.model, self.tokenizer, self.device = model, tokenizer, device
+        ends = model.generation_config.eos_token_id
+        ends = [ends] if isinstance(ends, int) else list(ends or [])
+        self.ends = sorted({*ends, tokenizer.eos_token_id} - {None})  # end-of-turn tokens
 
-    def generate(self, conversations: list[list[Message]], max_new_tokens: int) -> list[Answer]:
+    def generate(self, conversations: list[list[Message]], max_new_tokens: int,
+                 asked: list[str | None] | None = None) -> list[Answer]:
         import torch
+        from transformers import LogitsProcessorList, StoppingCriteriaList
 
         tok = self.tokenizer
-        side, tok.padding_side = tok.padding_side, "left"  # the answers start together
-        try:
-            inputs = tok([chat_text(tok, m) for m in conversations], return_tensors="pt",
-                         padding=True, add_special_tokens=False).to(self.device)
-        finally:
-            tok.padding_side = side
-        from transformers import StoppingCriteriaList
-
+        asked = asked or [None] * len(conversations)
+        inputs = prompt_inputs(tok, conversations, self.device)
         length = inputs["input_ids"].shape[1]
+        chosen = ChosenLogProb()
         with torch.inference_mode():
-            out = self.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
-                                      use_cache=True, pad_token_id=tok.pad_token_id,
-                                      eos_token_id=tok.eos_token_id, output_scores=True,
-                                      return_dict_in_generate=True, stopping_criteria=
-                                      StoppingCriteriaList([Finished(tok, length)]))
-        new = out.sequences[:, length:]
-        logp = torch.stack(out.scores, 1).float().log_softmax(-1) if out.scores else None
+            out = self.model.generate(
+                **inputs, max_new_tokens=max_new_tokens, do_sample=False, use_cache=True,
+                pad_token_id=tok.pad_token_id, eos_token_id=self.ends,
+                logits_processor=LogitsProcessorList([chosen]),
+                stopping_criteria=StoppingCriteriaList([Finished(tok, length, asked)]))
+        new = out[:, length:].tolist()
+        logp = torch.stack(chosen.steps, 1).cpu() if chosen.steps else None
+        stops = set(self.ends) | {tok.pad_token_id}  # a finished row is padded after its end
         answers = []
-        for b, row in enumerate(new.tolist()):
-            # a row that finished early is padded with end-of-turn tokens after its end
-            ended = tok.eos_token_id in row
-            n = row.index(tok.eos_token_id) if ended else len(row)
+        for b, row in enumerate(new):
+            n = next((i for i, t in enumerate(row) if t in stops), len(row))
             text = tok.decode(row[:n], skip_special_tokens=True)
-            confidence = None
-            if logp is not None and n:
-                picked = logp[b, :n].gather(-1, new[b, :n, None]).mean()
-                confidence = float(picked.exp())
-            answers.append(Answer(text, not ended and n >= max_new_tokens and not complete(text),
-                                  confidence))
+            confidence = float(logp[b, :n].mean().exp()) if logp is not None and n else None
+            cut = n == len(row) and n >= max_new_tokens and not complete(text, asked[b])
+            answers.append(Answer(text, cut, confidence))
         return answers
 
 
@@ -132,17 +159,21 @@ class HttpBackend:
                                    limits=httpx.Limits(max_connections=concurrency))
         self.cache = AnswerCache(cache) if cache else None
 
-    def generate(self, conversations: list[list[Message]], max_new_tokens: int) -> list[Answer]:
+    def generate(self, conversations: list[list[Message]], max_new_tokens: int,
+                 asked: list[str | None] | None = None) -> list[Answer]:
+        asked = asked or [None] * len(conversations)
         with ThreadPoolExecutor(self.concurrency) as pool:
-            return list(pool.map(lambda m: self.ask(m, max_new_tokens), conversations))
+            return list(pool.map(lambda m, a: self.ask(m, max_new_tokens, a), conversations,
+                                 asked))
 
-    def ask(self, messages: list[Message], max_new_tokens: int) -> Answer:
+    def ask(self, messages: list[Message], max_new_tokens: int, asked: str | None = None
+            ) -> Answer:
         request = {"model": self.model, "messages": messages, "temperature": 0.0,
                    "top_p": self.top_p, "max_tokens": max_new_tokens, "logprobs": True}
         key = AnswerCache.key(request) if self.cache else ""
         if self.cache and (cached := self.cache.get(key)):
             return cached
-        answer = self._read(self._post(request))
+        answer = self._read(self._post(request), asked)
         if self.cache:
             self.cache.put(key, answer)
         return answer
@@ -177,7 +208,7 @@ class HttpBackend:
             pause *= 2
         raise AssertionError("unreachable")
 
-    def _read(self, body: dict) -> Answer:
+    def _read(self, body: dict, asked: str | None) -> Answer:
         try:
             choice = body["choices"][0]
             text = choice["message"]["content"]
@@ -186,8 +217,9 @@ class HttpBackend:
                                f"{json.dumps(body)[:120]}") from None
         if not isinstance(text, str):
             raise BackendError(f"{self.url}: choices[0].message.content is not text")
-        tokens = ((choice.get("logprobs") or {}).get("content") or []) if isinstance(
-            choice, dict) else []
+        tokens = (choice.get("logprobs") or {}).get("content") or []
         logps = [t["logprob"] for t in tokens if isinstance(t, dict) and "logprob" in t]
         confidence = math.exp(sum(logps) / len(logps)) if logps else None
-        return Answer(text, choice.get("finish_reason") == "length", confidence)
+        # cut as the local backend says it: the length ran out before a whole answer
+        cut = choice.get("finish_reason") == "length" and not complete(text, asked)
+        return Answer(text, cut, confidence)

@@ -20,7 +20,7 @@ from assay.models.contract import Annotated
 from assay.models.decoding import longest_first, select_spans
 from assay.models.encoders import merge_adapters
 from assay.models.llm import answers, templates
-from assay.models.llm.backends import HttpBackend, LocalBackend, chat_text
+from assay.models.llm.backends import HttpBackend, LocalBackend, chat_text, prompt_inputs
 from assay.models.llm.config import LLMConfig
 from assay.models.registry import register
 from assay.models.windows import sentence_spans
@@ -193,24 +193,48 @@ class LLMExtractor(TorchExtractor):
     # -- prompts ---------------------------------------------------------------------------
     def pieces(self, doc: Document) -> list[tuple[int, int]]:
         """The spans of `doc` asked about one at a time: its sentences, a sentence longer than
-        `source_length` tokens cut at word boundaries into pieces that fit."""
+        `source_length` tokens cut at word boundaries into pieces that fit (a single word
+        longer than that, cut inside)."""
         budget = self.config.source_length
         spans = []
         for s, e in sentence_spans(doc):
-            units = unit_spans(doc.text, s, e)
-            if not units:
-                continue
-            start, used = units[0][0], 0
-            for us, ue in units:
-                size = (self._tokens(" " + doc.text[us:ue]) if self.tokenizer is not None
-                        else -(-(ue - us + 1) // CHARS_PER_TOKEN))
-                if used and used + size > budget:
-                    spans.append((start, prev_end))
+            start = end = None
+            used = 0
+            for us, ue in self._units(doc.text, s, e):
+                size = self._size(doc.text[us:ue])
+                if start is not None and used + size > budget:
+                    spans.append((start, end))
+                    start = None
+                if start is None:
                     start, used = us, 0
                 used += size
-                prev_end = ue
-            spans.append((start, prev_end))
+                end = ue
+            if start is not None:
+                spans.append((start, end))
         return spans
+
+    def _size(self, word: str) -> int:
+        """Tokens a word takes after a space (a server's: characters / 4)."""
+        if self.tokenizer is None:
+            return -(-(len(word) + 1) // CHARS_PER_TOKEN)
+        return self._tokens(" " + word)
+
+    def _units(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """The words of text[start:end], a word longer than `source_length` tokens cut into
+        parts of at most that many (at its tokens' offsets)."""
+        budget, units = self.config.source_length, []
+        for us, ue in unit_spans(text, start, end):
+            if self._size(text[us:ue]) <= budget:
+                units.append((us, ue))
+            elif self.tokenizer is None:
+                step = budget * CHARS_PER_TOKEN
+                units += [(a, min(a + step, ue)) for a in range(us, ue, step)]
+            else:
+                offsets = self.tokenizer(text[us:ue], add_special_tokens=False,
+                                         return_offsets_mapping=True)["offset_mapping"]
+                cuts = [offsets[i][0] for i in range(0, len(offsets), budget)] + [ue - us]
+                units += [(us + a, us + b) for a, b in zip(cuts, cuts[1:]) if b > a]
+        return units
 
     def prompts(self, docs: list[Document], labels_of=None, shots=()) -> list[Prompt]:
         """Every question about every piece of `docs`; `labels_of(k)`: the types asked about
@@ -237,18 +261,24 @@ class LLMExtractor(TorchExtractor):
     # -- training ----------------------------------------------------------------------------
     def examples(self, docs: list[Document], annotated: list[Annotated]) -> list[Prompt]:
         """Each piece's questions with the answer its gold entities give, asking only for
-        the types its source annotates; draws the demonstrations (`shots`) too."""
+        the types its source annotates; draws the demonstrations (`shots`) too. Entities cut
+        by a piece's edge or made of fragments, and those of an answer longer than
+        `target_length`, are counted in `skipped`."""
         self.skipped = 0
-        made = self.prompts(docs, lambda k: [t for t in self.labels
-                                             if annotated[k].entity(t)])
-        kept = []
+        made = self.prompts(docs, lambda k: [t for t in self.labels if annotated[k].entity(t)])
+        self._draw_shots(docs, annotated)
+        if self.module is None:  # a server's model is asked, never trained: no targets
+            return made
+        kept, edges = [], set()
         for p in made:
             doc = docs[p.doc]
-            inside = [e for e in doc.entities if p.start <= e.start < p.end]
+            inside = [e for e in doc.entities if p.start <= e.start < p.end and e.label in p.asked]
             whole = [e for e in inside if not e.fragments and e.end <= p.end]
-            self.skipped += len(inside) - len(whole)
-            found = [(e.label, doc.text[e.start:e.end]) for e in
-                     sorted(whole, key=lambda e: (e.start, e.end)) if e.label in p.asked]
+            if (p.doc, p.start, p.question.label) not in edges:  # once a piece and type
+                edges.add((p.doc, p.start, p.question.label))
+                self.skipped += len(inside) - len(whole)
+            found = [(e.label, doc.text[e.start:e.end])
+                     for e in sorted(whole, key=lambda e: (e.start, e.end))]
             p.target = templates.answer(self.config.template, found, p.asked, p.question.label)
             prompt_ids = self.tokenizer(chat_text(self.tokenizer, p.question.messages),
                                         add_special_tokens=False)["input_ids"]
@@ -260,16 +290,18 @@ class LLMExtractor(TorchExtractor):
             p.ids, p.size = {"prompt": prompt_ids, "target": target_ids}, \
                 len(prompt_ids) + len(target_ids)
             kept.append(p)
-        self._draw_shots(docs, kept)
         return kept
 
-    def _draw_shots(self, docs: list[Document], examples: list[Prompt]) -> None:
+    def _draw_shots(self, docs: list[Document], annotated: list[Annotated]) -> None:
+        """`shots` pieces with entities, drawn at random (seeded) from documents whose source
+        annotates every type asked for (else from any), each with its entities."""
         if not self.config.shots:
             return
-        pieces = sorted({(p.doc, p.start, p.end) for p in examples
-                         if any(p.start <= e.start < p.end for e in docs[p.doc].entities)})
-        chosen = random.Random(self.config.shot_seed).sample(
-            pieces, min(self.config.shots, len(pieces)))
+        complete = [k for k in range(len(docs)) if all(annotated[k].entity(t) for t in self.labels)]
+        pool = [(k, s, e) for k in (complete or range(len(docs))) for s, e in self.pieces(docs[k])
+                if any(s <= x.start < e and x.label in self.labels for x in docs[k].entities)]
+        chosen = random.Random(self.config.shot_seed).sample(pool, min(self.config.shots,
+                                                                       len(pool)))
         self.shots = []
         for k, s, e in chosen:
             doc = docs[k]
@@ -303,6 +335,9 @@ class LLMExtractor(TorchExtractor):
 
     def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
         """Cross-entropy of the answer's tokens given the prompt."""
+        if self.module is None:
+            raise ValueError("model.url: a model behind a server is asked, not trained here; "
+                             "set train.epochs = 0, or train a local model (model.model)")
         loss = self.module.lm(input_ids=batch["input_ids"],
                               attention_mask=batch["attention_mask"],
                               labels=batch["labels"]).loss
@@ -311,20 +346,20 @@ class LLMExtractor(TorchExtractor):
     def parameter_groups(self) -> tuple[list, list]:
         """Everything trained (adapters, or every weight) is the language model's: it takes
         the encoder learning rate; there are no heads."""
+        if self.module is None:
+            return [], []
         return [p for p in self.module.parameters() if p.requires_grad], []
 
     def encoder_inputs(self, batch: dict) -> dict:
         """The prompts, tokenized: what the model reads before it answers."""
-        side, self.tokenizer.padding_side = self.tokenizer.padding_side, "left"
-        try:
-            inputs = self.tokenizer([chat_text(self.tokenizer, p.question.messages)
-                                     for p in batch["examples"]], return_tensors="pt",
-                                    padding=True, add_special_tokens=False)
-        finally:
-            self.tokenizer.padding_side = side
-        return {k: v.to(self.device) for k, v in inputs.items()}
+        return prompt_inputs(self.tokenizer, [p.question.messages for p in batch["examples"]],
+                             self.device)
 
     def default_batch(self) -> int:
+        """Prompts a batch: a server is sent twice as many as it takes at once (its
+        `concurrency`), so it never waits on the slowest of a batch alone."""
+        if self.module is None:
+            return 2 * self.config.concurrency
         return 8 if self.device.type == "cpu" else 32
 
     # -- prediction ----------------------------------------------------------------------------
@@ -333,13 +368,15 @@ class LLMExtractor(TorchExtractor):
         flat choice among them is made in `answer`)."""
         prompts = batch["examples"]
         replies = self.backend.generate([p.question.messages for p in prompts],
-                                        self.config.target_length)
+                                        self.config.target_length,
+                                        [p.question.label for p in prompts])
         for p, reply in zip(prompts, replies):
             parsed = answers.parse(reply.text, p.asked, p.question.label)
             spans, missing = answers.locate(p.text, parsed.pairs, self.config.match == "all")
             entities, cut = found[p.doc]
-            entities += [Entity(p.start + s, p.start + e, t, score=reply.confidence or 1.0,
-                                id=f"E{len(entities) + k}") for k, (s, e, t) in enumerate(spans, 1)]
+            score = 1.0 if reply.confidence is None else reply.confidence
+            entities += [Entity(p.start + s, p.start + e, t, score=score, id=f"E{len(entities) + k}")
+                         for k, (s, e, t) in enumerate(spans, 1)]
             cut.append(reply.cut)
             self.counts["prompts"] += 1
             self.counts["cut"] += reply.cut

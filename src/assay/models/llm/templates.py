@@ -1,5 +1,7 @@
 """The four prompt templates of the paper (its appendix A.6), word for word, and the answer
-format each one asks for, which is also what LoRA fine-tuning teaches.
+format each one asks for, which is also what LoRA fine-tuning teaches. (The paper's text of
+the general prompt reads "our output format is only ...", a capital lost in typesetting:
+EasyInstruct's prompt, which the paper follows, reads "Your output format".)
 
 A prompt is a conversation: a list of `{"role", "content"}` messages that the backend turns
 into the model's own chat format. UniNER asks one question per type, so a text gives one
@@ -51,7 +53,7 @@ def _user(template: str, text: str, labels: list[str], descriptions: dict[str, s
                 f"recognition(NER) system. You take Passage as input and your task is to "
                 f"recognize and extract specific types of {domain} domain named entities in that "
                 "given passage and classify into a set of following predefined entity types: "
-                f"{named}\n\nour output format is only [{{'E': type of entity from predefined "
+                f"{named}\n\nYour output format is only [{{'E': type of entity from predefined "
                 "entity types, 'W': entity in the input text},...] form, no other form.\n\n"
                 f"Input: {text}")
     raise ValueError(f"unknown template {template!r}; known: {', '.join(TEMPLATES)}")
@@ -67,7 +69,9 @@ def _question(label: str, descriptions: dict[str, str]) -> str:
 def answer(template: str, found: list[tuple[str, str]], labels: list[str],
            label: str | None = None) -> str:
     """The answer the template asks for, given the (type, mention) pairs in text order:
-    what fine-tuning targets and a demonstration shows. `label`: UniNER's asked type."""
+    what fine-tuning targets and a demonstration shows; pairs of types not in `labels` are
+    left out. `label`: UniNER's asked type."""
+    found = [(t, w) for t, w in found if t in labels]
     if template == "uninner":
         return json.dumps(list(dict.fromkeys(w for t, w in found if t == label)),
                           ensure_ascii=False)
