@@ -14,9 +14,10 @@ TYPES = ("Generic", "Material", "Method", "Metric", "OtherScientificTerm", "Task
 
 def _cells(record: Record) -> str:
     s = record.results["dev"]["entities_strict"]
-    per = s["per_label_f1"]
+    per = s.get("per_label_f1")  # records made before the runner kept no per-type F1
     return (f"{s['micro_p']:.4f} | {s['micro_r']:.4f} | {s['micro_f1']:.4f} | "
-            f"{s['macro_f1']:.4f} | " + " | ".join(f"{per.get(t, 0.0):.2f}" for t in TYPES))
+            f"{s['macro_f1']:.4f} | " + " | ".join(f"{per.get(t, 0.0):.2f}" if per else "–"
+                                                   for t in TYPES))
 
 
 def _answers(record: Record) -> str:
