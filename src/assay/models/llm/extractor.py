@@ -14,8 +14,8 @@ import torch
 from torch import nn
 
 from assay.doc import Document, Entity
-from assay.models.base import (CHUNK, WEIGHTS, TorchExtractor, inference, length_batches,
-                               load_weights, read_dir, save_dir)
+from assay.models.base import (CHUNK, WEIGHTS, TorchExtractor, inference, load_weights,
+                               read_dir, save_dir)
 from assay.models.contract import Annotated
 from assay.models.decoding import longest_first, select_spans
 from assay.models.encoders import merge_adapters
@@ -310,11 +310,6 @@ class LLMExtractor(TorchExtractor):
                      if s <= x.start and x.end <= e and not x.fragments and x.label in self.labels]
             self.shots.append((doc.text[s:e], pairs))
         self._check_context()
-
-    def batches(self, examples: list[Prompt], batch_size: int, seed: int | None = None
-                ) -> Iterator[dict]:
-        for group in length_batches(examples, batch_size, seed):
-            yield self.collate([examples[i] for i in group])
 
     def collate(self, prompts: list[Prompt]) -> dict:
         """Training: prompt and answer tokens, right-padded, the loss on the answer alone.
