@@ -54,6 +54,11 @@ TINY: dict[str, dict[str, Tiny]] = {
                           "strict", "entities_strict.micro_f1", epochs=100, batch_size=1,
                           exact_in_context=False, finds_in_context=False,
                           train={"lr_encoder": 1e-2})},
+    # three one-layer decoders over the tiny encoder, paradigm 3, every loss term on
+    "generative": {"plain": Tiny({"family": "generative", "max_length": 64, "dropout": 0.0,
+                                  "decoder_layers": 1, "max_output": 64},
+                                 "strict", "relations_strict.micro_f1", epochs=60,
+                                 exact_in_context=False)},
     # nested mentions as actions; one sentence a step: a tiny random encoder needs the steps
     "transition": {"plain": Tiny({"family": "transition", "max_length": 64, "dropout": 0.0,
                                   "position_dropout": 0.0, "latent_dropout": 0.0,

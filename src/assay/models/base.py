@@ -184,7 +184,7 @@ class TorchExtractor:
         raise NotImplementedError
 
     def _predict_batch(self, batch: dict, found: list) -> None:
-        """Append each window's predictions to its document's ([entities], [relations])."""
+        """Append each window's predictions to its document's `empty_predictions`."""
         raise NotImplementedError
 
     def predict(self, docs: Iterable[Document], batch_size: int | None = None
@@ -196,13 +196,21 @@ class TorchExtractor:
         batch_size = batch_size or self.default_batch()
         docs = iter(docs)
         while chunk := list(islice(docs, CHUNK * batch_size)):
-            found: list[tuple[list, list]] = [([], []) for _ in chunk]
+            found = [self.empty_predictions() for _ in chunk]
             with inference(self.device):
                 for batch in self.batches(self.prediction_inputs(self.model_view(chunk)),
                                           batch_size):
                     self._predict_batch(batch, found)
-            for doc, (entities, relations) in zip(chunk, found):
-                yield self.answer(doc, entities, relations)
+            for doc, predictions in zip(chunk, found):
+                yield self.answer(doc, *predictions)
+
+    def empty_predictions(self) -> tuple:
+        """What `_predict_batch` fills for one document and `answer` is given after the
+        document: ([entities], [relations]), and whatever else a family counts."""
+        return [], []
+
+    def start_epoch(self, epoch: int) -> None:
+        """A family whose objective changes over training sets itself for this epoch."""
 
     def default_batch(self) -> int:
         return default_batch_size(self.device)

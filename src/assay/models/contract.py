@@ -135,6 +135,12 @@ class Trainable(Extractor, Protocol):
         examples under `"examples"` (the Trainer counts them)."""
         ...
 
+    def start_epoch(self, epoch: int) -> None:
+        """Called before each training epoch (from 1): a family whose objective changes over
+        training (a curriculum, losses switched on late) sets itself for this epoch, so that a
+        resumed run trains as an uninterrupted one."""
+        ...
+
     def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
         """The loss terms of a batch by name; `loss` is the one minimised, the others are
         logged (`ner`, `re`, ...)."""

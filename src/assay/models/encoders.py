@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import importlib.util
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,25 +44,33 @@ def load_encoder(name: str, pretrained: bool = True, config: dict | None = None,
     (BERT's) is dropped: token vectors are all assay uses. `attention`: the attention
     implementation (`eager` for a family that reads attention weights)."""
     from transformers import AutoConfig, AutoModel
-    from transformers.utils import logging
 
-    verbosity, bars = logging.get_verbosity(), logging.is_progress_bar_enabled()
-    logging.set_verbosity_error()  # the unused pooler weights would be reported at length
-    logging.disable_progress_bar()
-    try:
+    with quiet_transformers():  # the unused pooler weights would be reported at length
         if pretrained:
             model = AutoModel.from_pretrained(resolve_backbone(name),
                                               attn_implementation=attention)
         else:
             model = AutoModel.from_config(AutoConfig.for_model(**config),
                                           attn_implementation=attention)
+    if getattr(model, "pooler", None) is not None:
+        model.pooler = None
+    return model
+
+
+@contextmanager
+def quiet_transformers() -> Iterator[None]:
+    """Transformers' loading reports (weights unused or newly made) and progress bars off."""
+    from transformers.utils import logging
+
+    verbosity, bars = logging.get_verbosity(), logging.is_progress_bar_enabled()
+    logging.set_verbosity_error()
+    logging.disable_progress_bar()
+    try:
+        yield
     finally:
         logging.set_verbosity(verbosity)
         if bars:
             logging.enable_progress_bar()
-    if getattr(model, "pooler", None) is not None:
-        model.pooler = None
-    return model
 
 
 def freeze(encoder: nn.Module, prefixes: list[str]) -> None:
@@ -119,8 +128,12 @@ class EncoderSettings(BaseModel):
 
 def build_encoder(settings: EncoderSettings, pretrained: bool, config: dict | None = None,
                   attention: str | None = None):
-    """`load_encoder`, then the settings' frozen prefixes and LoRA adapters applied."""
-    encoder = load_encoder(settings.encoder, pretrained, config, attention)
+    """`load_encoder`, then `adapt_encoder`."""
+    return adapt_encoder(load_encoder(settings.encoder, pretrained, config, attention), settings)
+
+
+def adapt_encoder(encoder, settings: EncoderSettings):
+    """The settings' frozen prefixes and LoRA adapters applied to an encoder."""
     freeze(encoder, settings.freeze)
     if settings.lora_rank:
         from peft import LoraConfig, inject_adapter_in_model

@@ -162,6 +162,7 @@ class Trainer:
         sums: dict[str, float] = {}
         steps, seen, start = 0, 0, time.perf_counter()
         seed = self.cfg.seed * 1000 + epoch
+        self.extractor.start_epoch(epoch)
         examples = [self.examples[i] for i in self.sampler.epoch(seed)]
         n_batches = -(-len(examples) // self.cfg.batch_size)
         with self.progress() as bar:
