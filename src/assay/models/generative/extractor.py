@@ -237,6 +237,8 @@ class GenerativeExtractor(TorchExtractor):
             for k in run[1:]:
                 for triplet, score in self._read(k, outputs, b)[1]:
                     key = (triplet[0][:2], triplet[1][:2], triplet[2])
+                    if key[0] == key[1]:  # an entity related to itself
+                        continue
                     if key not in triplets or triplets[key][1] < score:
                         triplets[key] = (triplet, score)
             made = {}

@@ -1,0 +1,56 @@
+"""AnchorAlign's inference ablations on one trained `generative` model: the same weights
+scored on dev with the union of the two RE directions and the anchor filter (the full model),
+without the filter, without the union (forward decoder alone), and without both; with the
+seconds each prediction took and the outputs cut at `max_output`.
+
+Run through the runner after the training run it names, which records the result
+(bench/experiments.toml: conll04-generative-inference, scierc-generative-inference):
+    .venv/bin/python bench/run.py conll04-generative-inference
+    (which runs: .venv/bin/python bench/generative_inference.py --model
+        build/runs/conll04-generative-s13 --data ../shared/datasets/conll04/dev.json
+        --format spert --json RESULT.json)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from assay import formats, metrics
+from assay.models.registry import load_model
+
+VARIANTS = {"full": (True, True), "no filter": (True, False), "no union": (False, True),
+            "no union, no filter": (False, False)}
+SCORES = ("relations_strict", "relations_boundary", "entities_strict")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", required=True)
+    parser.add_argument("--data", required=True)
+    parser.add_argument("--format", required=True)
+    parser.add_argument("--seed", type=int, help="the training run's seed (model MODEL-sSEED)")
+    parser.add_argument("--json", required=True)
+    args = parser.parse_args()
+    path = f"{args.model}-s{args.seed}" if args.seed is not None else args.model
+    gold = list(formats.read(args.data, args.format))
+    model = load_model(path)
+    results = {"model": path, "data": args.data, "sentences": len(gold), "variants": {}}
+    for name, (aggregate, anchor_filter) in VARIANTS.items():
+        model.config = model.config.model_copy(
+            update={"aggregate": aggregate, "anchor_filter": anchor_filter})
+        start = time.perf_counter()
+        predicted = list(model.predict(gold))  # annotations replaced by predictions
+        seconds = time.perf_counter() - start
+        scores = metrics.to_json(metrics.evaluate(gold, predicted, "strict"))
+        cut = sum(bool(d.meta.get("generative")) for d in predicted)
+        results["variants"][name] = {
+            "seconds": round(seconds, 1), "documents_cut": cut,
+            **{s: {k: scores[s][k] for k in ("micro_p", "micro_r", "micro_f1")} for s in SCORES}}
+        print(name, {s: round(scores[s]["micro_f1"], 4) for s in SCORES}, f"{seconds:.0f} s")
+    with open(args.json, "w", encoding="utf-8") as out:
+        json.dump(results, out, indent=2)
+
+
+if __name__ == "__main__":
+    main()
