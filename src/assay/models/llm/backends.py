@@ -89,7 +89,10 @@ class LocalBackend:
         self.ends = sorted({*ends, tokenizer.eos_token_id} - {None})  # end-of-turn tokens
 
     def generate(self, conversations: list[list[Message]], max_new_tokens: int,
-                 asked: list[str | None] | None = None) -> list[Answer]:
+                 asked: list[str | None] | None = None, structured: bool = True
+                 ) -> list[Answer]:
+        """Greedy answers; with `structured` (entity answers), a row stops once its answer
+        structure is whole, else only at its end of turn or `max_new_tokens`."""
         import torch
         from transformers import LogitsProcessorList, StoppingCriteriaList
 
@@ -103,7 +106,8 @@ class LocalBackend:
                 **inputs, max_new_tokens=max_new_tokens, do_sample=False, use_cache=True,
                 pad_token_id=tok.pad_token_id, eos_token_id=self.ends,
                 logits_processor=LogitsProcessorList([chosen]),
-                stopping_criteria=StoppingCriteriaList([Finished(tok, length, asked)]))
+                stopping_criteria=StoppingCriteriaList(
+                    [Finished(tok, length, asked)] if structured else []))
         new = out[:, length:].tolist()
         logp = torch.stack(chosen.steps, 1).cpu() if chosen.steps else None
         stops = set(self.ends) | {tok.pad_token_id}  # a finished row is padded after its end
@@ -112,7 +116,8 @@ class LocalBackend:
             n = next((i for i, t in enumerate(row) if t in stops), len(row))
             text = tok.decode(row[:n], skip_special_tokens=True)
             confidence = float(logp[b, :n].mean().exp()) if logp is not None and n else None
-            cut = n == len(row) and n >= max_new_tokens and not complete(text, asked[b])
+            cut = n == len(row) and n >= max_new_tokens and not (
+                structured and complete(text, asked[b]))
             answers.append(Answer(text, cut, confidence))
         return answers
 
@@ -160,20 +165,22 @@ class HttpBackend:
         self.cache = AnswerCache(cache) if cache else None
 
     def generate(self, conversations: list[list[Message]], max_new_tokens: int,
-                 asked: list[str | None] | None = None) -> list[Answer]:
+                 asked: list[str | None] | None = None, structured: bool = True
+                 ) -> list[Answer]:
+        """As `LocalBackend.generate` (the server decides where an answer ends)."""
         asked = asked or [None] * len(conversations)
         with ThreadPoolExecutor(self.concurrency) as pool:
-            return list(pool.map(lambda m, a: self.ask(m, max_new_tokens, a), conversations,
-                                 asked))
+            return list(pool.map(lambda m, a: self.ask(m, max_new_tokens, a, structured),
+                                 conversations, asked))
 
-    def ask(self, messages: list[Message], max_new_tokens: int, asked: str | None = None
-            ) -> Answer:
+    def ask(self, messages: list[Message], max_new_tokens: int, asked: str | None = None,
+            structured: bool = True) -> Answer:
         request = {"model": self.model, "messages": messages, "temperature": 0.0,
                    "top_p": self.top_p, "max_tokens": max_new_tokens, "logprobs": True}
         key = AnswerCache.key(request) if self.cache else ""
         if self.cache and (cached := self.cache.get(key)):
             return cached
-        answer = self._read(self._post(request), asked)
+        answer = self._read(self._post(request), asked, structured)
         if self.cache:
             self.cache.put(key, answer)
         return answer
@@ -208,7 +215,7 @@ class HttpBackend:
             pause *= 2
         raise AssertionError("unreachable")
 
-    def _read(self, body: dict, asked: str | None) -> Answer:
+    def _read(self, body: dict, asked: str | None, structured: bool = True) -> Answer:
         try:
             choice = body["choices"][0]
             text = choice["message"]["content"]
@@ -221,5 +228,6 @@ class HttpBackend:
         logps = [t["logprob"] for t in tokens if isinstance(t, dict) and "logprob" in t]
         confidence = math.exp(sum(logps) / len(logps)) if logps else None
         # cut as the local backend says it: the length ran out before a whole answer
-        cut = choice.get("finish_reason") == "length" and not complete(text, asked)
+        cut = choice.get("finish_reason") == "length" and not (
+            structured and complete(text, asked))
         return Answer(text, cut, confidence)

@@ -51,6 +51,24 @@ class Prompt:
         return self.size
 
 
+def http_backend(config: LLMConfig) -> HttpBackend:
+    return HttpBackend(config.url, config.model, config.timeout, config.retries,
+                       config.concurrency, Path(config.cache) if config.cache else None,
+                       os.environ.get(config.api_key_env), config.top_p)
+
+
+def make_backend(model: str = "smollm2", url: str | None = None, **settings):
+    """A backend to ask directly: a local model (`smollm2`, packaged; a Hugging Face id or
+    path), or with `url` the model a server knows as `model`. `settings`: other fields of
+    the `llm` config (`timeout`, `cache`, ...)."""
+    config = LLMConfig(model=model, url=url, **settings)
+    if url:
+        return http_backend(config)
+    lm, tokenizer = load_lm(config)
+    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return LocalBackend(lm.to(device).eval(), tokenizer, device)
+
+
 class CausalLM(nn.Module):
     """The language model as the Trainer and checkpoints see it."""
 
@@ -94,10 +112,7 @@ class LLMExtractor(TorchExtractor):
             module.to(self.device)
             self.backend = LocalBackend(module.lm, tokenizer, self.device)
         else:
-            self.backend = HttpBackend(config.url, config.model, config.timeout, config.retries,
-                                       config.concurrency, Path(config.cache) if config.cache
-                                       else None, os.environ.get(config.api_key_env),
-                                       config.top_p)
+            self.backend = http_backend(config)
         self.shots: list[tuple[str, list[tuple[str, str]]]] = []
         self.transcript: IO[str] | None = None
         # of the last `predict`: prompts asked, answers cut by target_length, mentions not in
