@@ -1,14 +1,15 @@
 """AnchorAlign's inference ablations on one trained `generative` model: the same weights
 scored on dev with the union of the two RE directions and the anchor filter (the full model),
 without the filter, without the union (forward decoder alone), and without both; with the
-seconds each prediction took and the outputs cut at `max_output`.
+seconds each prediction took and the outputs cut at `max_output`; and, with `--against`,
+another model (the `joint` family's on the same data) timed and scored on the same sentences.
 
 Run through the runner after the training run it names, which records the result
 (bench/experiments.toml: conll04-generative-inference, scierc-generative-inference):
     .venv/bin/python bench/run.py conll04-generative-inference
     (which runs: .venv/bin/python bench/generative_inference.py --model
         build/runs/conll04-generative-s13 --data ../shared/datasets/conll04/dev.json
-        --format spert --json RESULT.json)
+        --format spert --against build/runs/conll04-joint-s13 --json RESULT.json)
 """
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ def main() -> None:
     parser.add_argument("--model", required=True)
     parser.add_argument("--data", required=True)
     parser.add_argument("--format", required=True)
+    parser.add_argument("--against", help="another model directory (the joint family's on the "
+                        "same data), timed and scored on the same documents")
     parser.add_argument("--seed", type=int, help="the training run's seed (model MODEL-sSEED)")
     parser.add_argument("--json", required=True)
     args = parser.parse_args()
@@ -48,6 +51,16 @@ def main() -> None:
             "seconds": round(seconds, 1), "documents_cut": cut,
             **{s: {k: scores[s][k] for k in ("micro_p", "micro_r", "micro_f1")} for s in SCORES}}
         print(name, {s: round(scores[s]["micro_f1"], 4) for s in SCORES}, f"{seconds:.0f} s")
+    if args.against:
+        other = load_model(args.against)
+        start = time.perf_counter()
+        predicted = list(other.predict(gold))
+        seconds = time.perf_counter() - start
+        scores = metrics.to_json(metrics.evaluate(gold, predicted, "strict"))
+        results["against"] = {
+            "model": args.against, "family": other.family.name, "seconds": round(seconds, 1),
+            **{s: {k: scores[s][k] for k in ("micro_p", "micro_r", "micro_f1")} for s in SCORES}}
+        print(args.against, f"{seconds:.0f} s")
     with open(args.json, "w", encoding="utf-8") as out:
         json.dump(results, out, indent=2)
 

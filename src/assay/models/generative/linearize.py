@@ -127,7 +127,7 @@ def _relations(layout: Layout, triplets: list[Triplet], reverse: bool, blocks: b
         return at
 
     ordered = sorted(triplets, key=lambda t: (t[1], t[0], t[2]) if reverse else t)
-    previous = None
+    previous, anchor_at = None, []
     for triplet in ordered:
         head, tail, relation = triplet
         first, other = (tail, head) if reverse else (head, tail)
