@@ -51,7 +51,7 @@ class Sample:
 
 @dataclass
 class Counts:
-    sentences: int = 0            # sentences with entities, asked about
+    sentences: int = 0            # sentences with entities asked about
     left_out: int = 0             # sentences not asked about: overlapping or fragmented entities
     mention_lines: int = 0        # answer lines read, and those that kept to the rules
     mention_kept: int = 0
@@ -176,27 +176,30 @@ def crossed(sample: Sample, mentions: list[list[str]], contexts: list[str], doc_
 
 
 def augment(docs: list[Document], backend, variants: int = 3, limit: int = 10000,
-            max_new_tokens: int = 256) -> tuple[list[Document], Counts]:
+            max_new_tokens: int = 256, batch_size: int = 8) -> tuple[list[Document], Counts]:
     """New sentences made from `docs` by the model behind `backend` (at most `limit`, the
     paper's cap); each sentence with entities asked for its mentions and its context
-    rewritten once each, its `variants` first kept lines of each crossed."""
+    rewritten once each (`batch_size` sentences a call), its `variants` first kept lines of
+    each crossed."""
     counts, made = Counts(), []
     pending: list[tuple[Sample, str]] = []
     for doc in docs:
         found, left_out = samples(doc)
         counts.left_out += left_out
         pending += [(s, f"{doc.id}/{k}") for k, s in enumerate(found)]
-    counts.sentences = len(pending)
-    questions = [[{"role": "user", "content": ask(s)}] for s, _ in pending
-                 for ask in (mention_question, context_question)]
-    answers = backend.generate(questions, max_new_tokens, structured=False)
-    for k, (sample, name) in enumerate(pending):
-        mentions, contexts = answers[2 * k], answers[2 * k + 1]
-        counts.cut += mentions.cut + contexts.cut
-        made += crossed(sample, mention_variants(sample, mentions.text, counts)[:variants],
-                        context_variants(sample, contexts.text, counts)[:variants], name)
+    for at in range(0, len(pending), batch_size):
         if len(made) >= limit:
             break
+        chunk = pending[at:at + batch_size]
+        counts.sentences += len(chunk)
+        questions = [[{"role": "user", "content": ask(s)}] for s, _ in chunk
+                     for ask in (mention_question, context_question)]
+        answers = backend.generate(questions, max_new_tokens, structured=False)
+        for k, (sample, name) in enumerate(chunk):
+            mentions, contexts = answers[2 * k], answers[2 * k + 1]
+            counts.cut += mentions.cut + contexts.cut
+            made += crossed(sample, mention_variants(sample, mentions.text, counts)[:variants],
+                            context_variants(sample, contexts.text, counts)[:variants], name)
     made = made[:limit]
     counts.written = len(made)
     return made, counts
