@@ -236,3 +236,14 @@ def test_a_seq2seq_model_brings_its_encoder_and_decoder(tmp_path, kind):
 def rounded(doc: Document) -> tuple:
     return ([(e.start, e.end, e.label, round(e.score, 6)) for e in doc.entities],
             [(r.head, r.tail, r.label, round(r.score, 6)) for r in doc.relations])
+
+
+def test_what_no_window_can_hold_is_counted(model):
+    extractor, _ = model
+    doc = Document("x", "We used Stata. It runs R.", [
+        Entity(8, 13, "Application", id="T1"), Entity(23, 24, "Application", id="T2"),
+        Entity(3, 7, "Version", id="T3", fragments=((3, 4), (5, 7)))],
+        [Relation("T1", "T2", "Version_of")], sentences=[(0, 14), (15, 25)])
+    windows = extractor.examples([doc], [EVERYTHING])
+    # the fragmented entity, and the relation across the two sentences
+    assert extractor.skipped == 2 and len(windows) == 2

@@ -26,8 +26,8 @@ DECODERS = ("ner", "forward", "reverse")
 
 @register(GenerativeConfig, produces="entities+relations")
 class GenerativeExtractor(TorchExtractor):
-    skip_reason = ("cut by a window's edge or made of fragments (with the relations they are "
-                   "in)")
+    skip_reason = ("entities cut by a window's edge or made of fragments, and relations whose "
+                   "two entities are not in one window")
 
     def __init__(self, config: GenerativeConfig, schema: Schema, module: net.GenerativeModule,
                  tokenizer, encoder_config: dict):
@@ -80,9 +80,10 @@ class GenerativeExtractor(TorchExtractor):
 
     # -- training ---------------------------------------------------------------------------
     def examples(self, docs: list[Document], annotated: list[Annotated]) -> list[Window]:
-        """Windows with their target sequences (`linearize.targets`). Entities cut by the
-        window's edge or made of fragments, and the relations they are in, are counted in
-        `skipped`. Every source must annotate every type: a decoder taught to end its sequence
+        """Windows with their target sequences (`linearize.targets`). Entities no window holds
+        whole (cut by its edge, made of fragments) and relations whose entities no one window
+        holds (across sentences, or naming a mention group) are counted in `skipped`. Every
+        source must annotate every type: a decoder taught to end its sequence
         where an unannotated entity stands would learn that it is not one."""
         for source in set(annotated):
             missing = (set(self.labels) - source.entities if source.entities is not None
@@ -95,27 +96,24 @@ class GenerativeExtractor(TorchExtractor):
         label_id = {label: k for k, label in enumerate(self.labels)}
         relation_id = {label: k for k, label in enumerate(self.relations)}
         windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
-        self.skipped = 0
+        used: list[set] = [set() for _ in docs]  # entity ids and relation indices taught
         for w in windows:
             doc = docs[w.doc]
             first = {s: i for i, (s, _) in enumerate(w.units)}
             last = {e: i for i, (_, e) in enumerate(w.units)}
-            lo, hi = w.units[0][0], w.units[-1][1]
-            owned = lambda e: w.owned[0] <= first.get(e.start, -1) < w.owned[1]  # noqa: E731
-            ents = {}
-            for e in doc.entities:
-                if lo <= e.start < hi and (e.fragments or e.end > hi):
-                    self.skipped += owned(e)
-                elif lo <= e.start < hi:
-                    ents[e.id] = (first[e.start], last[e.end], label_id[e.label])
+            ents = {e.id: (first[e.start], last[e.end], label_id[e.label])
+                    for e in doc.entities if not e.fragments and e.start in first
+                    and e.end in last}
             triplets = []
-            for r in doc.relations:
+            for k, r in enumerate(doc.relations):
                 if r.head in ents and r.tail in ents:
                     triplets.append((ents[r.head], ents[r.tail], relation_id[r.label]))
-                elif r.head in ents or r.tail in ents:
-                    self.skipped += ents.get(r.head, ents.get(r.tail))[0] in range(*w.owned)
+                    used[w.doc].add(("relation", k))
+            used[w.doc].update(("entity", name) for name in ents)
             w.gold = {"targets": targets(self.layout, list(ents.values()), triplets,
                                          self.config.paradigm)}
+        self.skipped = sum(len(d.entities) + len(d.relations) - len(u)
+                           for d, u in zip(docs, used))
         return windows
 
     def start_epoch(self, epoch: int) -> None:
