@@ -204,7 +204,8 @@ def tiny_seq2seq(folder: Path, kind: str) -> Path:
             encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64,
             decoder_ffn_dim=64, max_position_embeddings=128,
             pad_token_id=tokenizer.pad_token_id))
-    else:
+    else:  # T5's tokenizer has no [CLS] nor [SEP]: windows open with padding, end with EOS
+        tokenizer.cls_token, tokenizer.sep_token, tokenizer.eos_token = None, None, "[SEP]"
         model = T5ForConditionalGeneration(T5Config(
             vocab_size=tokenizer.vocab_size, d_model=32, d_kv=16, d_ff=64, num_layers=1,
             num_heads=2, decoder_start_token_id=tokenizer.pad_token_id,
@@ -219,6 +220,8 @@ def test_a_seq2seq_model_brings_its_encoder_and_decoder(tmp_path, kind):
     weights = tiny_seq2seq(tmp_path / kind, kind)
     extractor, docs = untrained(encoder=str(weights), max_output=16)
     assert type(extractor.module.encoder).__name__ in ("BartEncoder", "T5Stack")
+    if kind == "t5":
+        assert extractor.tokenizer.cls_token_id is None
     windows = extractor.examples(docs, [EVERYTHING])
     extractor.module.train()
     optimizer = torch.optim.AdamW(extractor.module.parameters(), lr=1e-2)

@@ -57,6 +57,7 @@ def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
     words = [[docs[k].text[s:e] for s, e in units] for k, units, _, _ in pending]
     encoded = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
     budget = max_length - 2
+    opening, closing = frame(tokenizer)
     windows = []
     for i, (k, units, shapes, chars) in enumerate(pending):
         pieces: list[list[int]] = [[] for _ in units]
@@ -65,14 +66,23 @@ def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
                 pieces[word].append(piece)
         pieces = [p[:budget] or [tokenizer.unk_token_id] for p in pieces]
         for first, last, owned in _cut([len(p) for p in pieces], budget):
-            ids, firsts = [tokenizer.cls_token_id], []
+            ids, firsts = [opening], []
             for p in pieces[first:last]:
                 firsts.append(len(ids))
                 ids.extend(p)
-            ids.append(tokenizer.sep_token_id)
+            ids.append(closing)
             windows.append(Window(k, units[first:last], (owned[0] - first, owned[1] - first),
                                   ids, firsts, shapes[first:last], chars[first:last]))
     return windows
+
+
+def frame(tokenizer) -> tuple[int, int]:
+    """The tokens a window opens and closes with: [CLS] and [SEP] (BERT), <s> and </s>
+    (BART); a tokenizer with neither (T5's) opens with padding and closes with its end."""
+    opening = next(t for t in (tokenizer.cls_token_id, tokenizer.bos_token_id,
+                               tokenizer.pad_token_id) if t is not None)
+    closing = next(t for t in (tokenizer.sep_token_id, tokenizer.eos_token_id) if t is not None)
+    return opening, closing
 
 
 def _cut(lengths: list[int], budget: int) -> list[tuple[int, int, tuple[int, int]]]:

@@ -18,7 +18,7 @@ from assay.models.generative import model as net
 from assay.models.generative.config import GenerativeConfig
 from assay.models.generative.linearize import Layout, grammars, read, targets
 from assay.models.registry import register
-from assay.models.windows import Window, make_windows, padded_pieces
+from assay.models.windows import Window, frame, make_windows, padded_pieces
 from assay.schema import Schema
 
 DECODERS = ("ner", "forward", "reverse")
@@ -321,9 +321,7 @@ def symbol_vectors(embeddings: torch.nn.Embedding, tokenizer, schema: Schema
         ids = tokenizer(text, add_special_tokens=False)["input_ids"] or [tokenizer.unk_token_id]
         return weight[ids].mean(0)
 
-    end = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
-    start = next(t for t in (tokenizer.cls_token_id, tokenizer.bos_token_id,
-                             tokenizer.pad_token_id) if t is not None)
+    start, end = frame(tokenizer)
     names = list(schema.entity_labels) + list(schema.relation_labels)
     rows = [weight[end], mean_of(";")] + [mean_of(n.replace("-", " ").replace("_", " "))
                                           for n in names]
