@@ -10,6 +10,7 @@ from records import Record, named
 RUNS = [("scierc-llm-general-0shot", "general", "zero-shot"),
         ("scierc-llm-general-1shot", "general", "1-shot"),
         ("scierc-llm-iepile-0shot", "iepile", "zero-shot"),
+        ("scierc-llm-iepile-1shot", "iepile", "1-shot"),
         ("scierc-llm-yayi-0shot", "yayi", "zero-shot"),
         ("scierc-llm-lora-general", "general", "LoRA: 1 epoch on 100 of the 350 training "
          "documents, lr 2e-4")]
