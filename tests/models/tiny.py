@@ -41,7 +41,7 @@ TINY: dict[str, dict[str, Tiny]] = {
     # "marker_words"
     "span": {"plain": Tiny({"family": "span", "max_length": 128, "dropout": 0.0,
                             "max_width": 20, "hidden": 32, "type_repr": "marker_words"},
-                           "strict", "entities_strict.micro_f1", epochs=80, batch_size=1,
+                           "strict", "entities_strict.micro_f1", epochs=100, batch_size=1,
                            exact_in_context=False)},
     # relations between the sample's given entities, each mention an entity of its own
     "docre": {"plain": Tiny({"family": "docre", "max_length": 64, "dropout": 0.0,
