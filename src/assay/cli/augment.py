@@ -25,8 +25,8 @@ def run(
     limit: int = typer.Option(10000, min=1, help="new sentences at most (the paper's cap)"),
     max_new_tokens: int = typer.Option(256, min=8, help="tokens an answer may take"),
     masked: Path = typer.Option(None, help="also write the new sentences with each mention "
-                                "replaced by its type's mask token (jsonl), for the "
-                                "pre-training stage that learns types from context"),
+                                "replaced by its type's mask token (jsonl): surface forms "
+                                "hidden, for the first pre-training stage"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
 ) -> None:
     """Rewrite each annotated sentence's mentions and, apart, its context with a language

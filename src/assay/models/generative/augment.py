@@ -4,10 +4,13 @@ indexed masks; every mention variant is then put into every context variant, so 
 new sentence keeps the original's entity types and relations by index. Only answers that keep
 to that (the same number of mentions, of the same types, in the same order; every mask once)
 are used: the rest are counted. `masked` writes a sentence with each mention replaced by its
-type's mask token, for the pre-training stage that teaches types from context alone.
+type's mask token (the paper's type-specific masks): the surface forms are hidden, so the
+pre-training stage on them learns where entities of a type stand and how they relate from
+the context alone.
 
-The prompts are the paper's (Figures 7 and 8), word for word; the model is asked through the
-`llm` family's backends (a local transformers model, or an OpenAI-compatible server).
+The prompts are the paper's (Figures 7 and 8), word for word, each with its figure's first
+worked example before the sentence; the model is asked through the `llm` family's backends
+(a local transformers model, or an OpenAI-compatible server).
 """
 from __future__ import annotations
 
@@ -33,6 +36,31 @@ CONTEXT_PROMPT = (
     "number of <mask_id> placeholders, with the contextual environment remaining consistent "
     "with the original <mask_id> while preserving the implied relationships between them. "
     "Output each version on a separate line.")
+
+# the first worked example of each figure, shown to the model before its sentence
+MENTION_EXAMPLE = (
+    'Input:\n Meanwhile, {"peop": "Shi Liming"} at the {"org": "Institute of Zoology"} of '
+    '{"loc": "Kunming"} found that pandas lack variety in their protein heredity , which may '
+    "serve as one of the major reasons for pandas 'near extinction .\n\nOutput:\n\n"
+    '1. Meanwhile, {"peop": "a leading researcher"} at the {"org": "Zoological Research '
+    'Center"} of {"loc": "Yunnan"} found that pandas lack variety in their protein heredity, '
+    "which may serve as one of the major reasons for pandas' near extinction.\n"
+    '2. Meanwhile, {"peop": "Dr. Shi"} at the {"org": "Chinese Academy of Sciences"} of '
+    '{"loc": "Kunming City"} found that pandas lack variety in their protein heredity, which '
+    "may serve as one of the major reasons for pandas' near extinction.\n"
+    '3. Meanwhile, {"peop": "a scientist"} at the {"org": "Wildlife Conservation Institute"} of '
+    '{"loc": "southwestern China"} found that pandas lack variety in their protein heredity, '
+    "which may serve as one of the major reasons for pandas' near extinction.")
+CONTEXT_EXAMPLE = (
+    "Input:\n Meanwhile , <mask0> at the <mask1> of <mask2> found that pandas lack variety in "
+    "their protein heredity , which may serve as one of the major reasons for pandas 'near "
+    "extinction .\n\nOutput:\n\n"
+    "1. Meanwhile, <mask0> at the <mask1> of <mask2> discovered that pandas have limited "
+    "protein heredity diversity, potentially contributing to their near-extinction status.\n"
+    "2. At the <mask1> of <mask2>, <mask0> found that pandas exhibit a lack of protein heredity "
+    "variation, which could be a key factor in their near extinction.\n"
+    "3. Pandas' near extinction may be partly due to their low protein heredity variety, as "
+    "revealed by <mask0> at the <mask1> of <mask2>.")
 
 MARKED = re.compile(r'\{\s*"([^"{}]+)"\s*:\s*"([^"{}]*)"\s*\}')
 MASK = re.compile(r"<mask(\d+)>")
@@ -98,11 +126,11 @@ def _filled(sample: Sample, pieces: list[str]) -> str:
 def mention_question(sample: Sample) -> str:
     marked = _filled(sample, [json.dumps({label: sample.text[s:e]}, ensure_ascii=False)
                               for s, e, label in sample.entities])
-    return f"{MENTION_PROMPT}\n\nInput:\n {marked}\n\nOutput:"
+    return f"{MENTION_PROMPT}\n\n{MENTION_EXAMPLE}\n\nInput:\n {marked}\n\nOutput:"
 
 
 def context_question(sample: Sample) -> str:
-    return (f"{CONTEXT_PROMPT}\n\nInput:\n "
+    return (f"{CONTEXT_PROMPT}\n\n{CONTEXT_EXAMPLE}\n\nInput:\n "
             f"{_filled(sample, [f'<mask{k}>' for k in range(len(sample.entities))])}\n\nOutput:")
 
 

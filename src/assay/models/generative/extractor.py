@@ -46,7 +46,9 @@ class GenerativeExtractor(TorchExtractor):
         extractor = super().create(config, schema)
         if config.init_from:
             _, _, earlier = read_dir(Path(config.init_from))
-            if earlier.to_json() != schema.to_json():
+            # the output space is the two label lists (the pairs a relation allows are not)
+            if (earlier.entity_labels, list(earlier.relation_labels)) != \
+                    (schema.entity_labels, list(schema.relation_labels)):
                 raise ValueError(f"model.init_from {config.init_from}: its labels are not this "
                                  f"data's ({earlier.entity_labels} and "
                                  f"{list(earlier.relation_labels)}, against "
@@ -234,6 +236,10 @@ class GenerativeExtractor(TorchExtractor):
         return [], [], dict.fromkeys(DECODERS, 0)
 
     def _predict_batch(self, batch: dict, found: list) -> None:
+        """The NER decoder's entities (one type a span: the likelier), and the triplets of the
+        forward decoder (with `aggregate`, and the reverse one's), each kept with the anchor
+        filter only when both its spans are NER entities, whose types it then takes; a
+        triplet's entity the NER decoder did not name is added with the RE decoder's type."""
         state = self.module.encode(batch)
         run = [0, 1] + ([2] if self.config.aggregate else [])
         outputs = {k: self.module.generate(k, self.grammars[k], state, self.config.max_output)

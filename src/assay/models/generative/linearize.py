@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 EOS, SEP = 0, 1
-PTR, ETYPE, REL, END, STOP = "pointer", "entity type", "relation", "end", "stop"
+PTR, ETYPE, REL, BLOCK_END, STOP = "pointer", "entity type", "relation", "block end", "stop"
 
 Ent = tuple[int, int, int]            # (first unit, last unit, entity type index)
 Triplet = tuple[Ent, Ent, int]        # (head, tail, relation type index)
@@ -45,7 +45,7 @@ class Layout:
             return REL
         if token >= 2:
             return ETYPE
-        return STOP if token == EOS else END
+        return STOP if token == EOS else BLOCK_END
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ ENTITIES = Grammar(({PTR: 1, STOP: -1}, {PTR: 2}, {ETYPE: 0}), frozenset({1}))
 TRIPLETS = Grammar(({PTR: 1, STOP: -1}, {PTR: 2}, {ETYPE: 3}, {PTR: 4}, {PTR: 5},
                     {ETYPE: 6}, {REL: 0}), frozenset({1, 4}))
 BLOCKS = Grammar(({PTR: 1, STOP: -1}, {PTR: 2}, {ETYPE: 3}, {PTR: 4}, {PTR: 5}, {ETYPE: 6},
-                  {REL: 7}, {PTR: 4, END: 0, STOP: -1}), frozenset({1, 4}))
+                  {REL: 7}, {PTR: 4, BLOCK_END: 0, STOP: -1}), frozenset({1, 4}))
 
 
 def grammars(paradigm: int) -> tuple[Grammar, Grammar, Grammar]:

@@ -13,9 +13,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from assay.models.generative.linearize import END, ETYPE, PTR, REL, STOP, Grammar, Layout
+from assay.models.generative.linearize import BLOCK_END, ETYPE, PTR, REL, STOP, Grammar, Layout
 
-KINDS = (PTR, ETYPE, REL, END, STOP)
+KINDS = (PTR, ETYPE, REL, BLOCK_END, STOP)
 
 
 def decoders_from_encoder(name: str, n: int, layers: int, dropout: float, pretrained: bool,
@@ -45,7 +45,10 @@ def decoders_from_encoder(name: str, n: int, layers: int, dropout: float, pretra
 def decoders_from_seq2seq(model: nn.Module, n: int) -> tuple[nn.Module, list[nn.Module]]:
     """A seq2seq model's (BART's, T5's) encoder, and n copies of its decoder."""
     decoder = model.get_decoder()
-    return model.get_encoder(), [decoder] + [copy.deepcopy(decoder) for _ in range(n - 1)]
+    decoders = [decoder] + [copy.deepcopy(decoder) for _ in range(n - 1)]
+    for d in decoders:  # given vectors, never ids: no word table of their own (the encoder keeps its)
+        d.set_input_embeddings(nn.Embedding(1, d.get_input_embeddings().weight.size(1)))
+    return model.get_encoder(), decoders
 
 
 class GenerativeModule(nn.Module):
@@ -159,7 +162,7 @@ class GrammarTable:
         nxt = torch.full((n + 1, len(KINDS)), n, dtype=torch.long)
         spans = {ETYPE: slice(2, 2 + layout.n_entity_types),
                  REL: slice(2 + layout.n_entity_types, layout.pointers),
-                 END: slice(1, 2), STOP: slice(0, 1)}
+                 BLOCK_END: slice(1, 2), STOP: slice(0, 1)}
         for s, moves in enumerate(grammar.moves):
             for kind, target in moves.items():
                 nxt[s, KINDS.index(kind)] = n if target == -1 else target
@@ -189,7 +192,7 @@ class GrammarTable:
         kind = torch.full_like(tokens, KINDS.index(PTR))
         kind = torch.where(tokens < self.bounds[2], KINDS.index(REL), kind)
         kind = torch.where(tokens < self.bounds[1], KINDS.index(ETYPE), kind)
-        kind = torch.where(tokens == 1, KINDS.index(END), kind)
+        kind = torch.where(tokens == 1, KINDS.index(BLOCK_END), kind)
         return torch.where(tokens == 0, KINDS.index(STOP), kind)
 
 
@@ -199,8 +202,9 @@ def generation_loss(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Ten
 
 
 def kl(target: torch.Tensor, other: torch.Tensor) -> torch.Tensor:
-    """KL(p_target ‖ p_other) of rows of log-probabilities (padding units -inf in both),
-    summed over the output space."""
+    """KL(p_target ‖ p_other) of rows of log-probabilities, summed over the output space; the
+    tokens `target` gives no probability (-inf: padding units, which are -inf in both, as both
+    come from one window) count nothing."""
     valid = target.isfinite()
     difference = torch.where(valid, target - other, torch.zeros_like(target))
     return (target.exp() * difference).sum(-1)
