@@ -105,7 +105,10 @@ def summary(output: Path) -> dict:
             "dev": {k: {**{f: v[f] for f in SCORES},
                         "per_label_f1": {label: x["f1"] for label, x in v["per_label"].items()}}
                     for k, v in best["dev"].items()},
-            "best_by_score": best_by_score(log)}
+            "best_by_score": best_by_score(log),
+            # each epoch's dev micro F1 by score: what a schedule did after the selected epoch
+            "by_epoch": {score: [round(r["dev"][score]["micro_f1"], 4) for r in log]
+                         for score in log[0]["dev"]}}
 
 
 def best_by_score(log: list[dict]) -> dict:
