@@ -9,7 +9,8 @@ from records import Record, experiments, named, record_path
 #: (experiment, what differs), in the table's order; only experiments with records
 RUNS = [("conll04-generative", "full model: paradigm 3, α = β = γ = 1"),
         ("conll04-generative-noalign", "without the alignment terms (α = β = γ = 0); epochs "
-         "1–14, where neither has them, are the full run's")]
+         "1–14, where neither has them, are the full run's"),
+        ("scierc-generative", "full model: paradigm 3, α = β = γ = 1")]
 JOINTS = {"conll04": "conll04-joint", "scierc": "scierc-joint"}
 #: the inference-ablation records, by task
 INFERENCE = ["conll04-generative-inference"]
