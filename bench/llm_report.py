@@ -12,6 +12,7 @@ RUNS = [("scierc-llm-general-0shot", "general", "zero-shot"),
         ("scierc-llm-iepile-0shot", "iepile", "zero-shot"),
         ("scierc-llm-iepile-1shot", "iepile", "1-shot"),
         ("scierc-llm-yayi-0shot", "yayi", "zero-shot"),
+        ("scierc-llm-yayi-1shot", "yayi", "1-shot"),
         ("scierc-llm-lora-general", "general", "LoRA: 1 epoch on 100 of the 350 training "
          "documents, lr 2e-4")]
 JOINT = "scierc-joint"
