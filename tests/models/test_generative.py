@@ -39,12 +39,12 @@ def test_targets_read_back_to_what_they_were_made_of(gold, paradigm):
     entities, triplets = gold
     made = targets(LAYOUT, entities, triplets, paradigm)
     ner, forward, reverse = grammars(paradigm)
-    named, _, done = read(LAYOUT, made.sequences[0], ner)
+    named, _, done = read(LAYOUT, made.sequences[0], ner)[:3]
     in_relation = {e for h, t, _ in triplets for e in (h, t)}
     assert done and set(named) == (set(entities) if paradigm in (1, 3)
                                    else set(entities) - in_relation)
     for k, grammar, reverse_ in ((1, forward, False), (2, reverse, True)):
-        _, found, done = read(LAYOUT, made.sequences[k], grammar, reverse=reverse_)
+        _, found, done = read(LAYOUT, made.sequences[k], grammar, reverse=reverse_)[:3]
         assert done and sorted(found) == triplets
     # the alignment terms compare the steps of the same tokens
     for decoder, at, ner_at in made.shared:
@@ -67,7 +67,7 @@ def test_a_sequence_that_breaks_its_grammar_is_read_up_to_the_break():
     p = LAYOUT.pointers
     ner = grammars(3)[0]
     # an entity, then a closing pointer before its entity's first unit
-    entities, _, done = read(LAYOUT, [p + 2, p + 3, 2, p + 5, p + 4, 3], ner)
+    entities, _, done = read(LAYOUT, [p + 2, p + 3, 2, p + 5, p + 4, 3], ner)[:3]
     assert entities == [(2, 3, 0)] and not done
 
 
@@ -95,7 +95,7 @@ def test_generation_keeps_to_the_grammar_and_says_where_it_was_cut(model):
         tokens, probs, cut = extractor.module.generate(k, grammar, state, 24)
         for row, p, was_cut in zip(tokens, probs, cut):
             consumed = read(extractor.layout, row, grammar)
-            assert consumed[2] != was_cut  # ended with EOS, or was cut
+            assert consumed.done != was_cut  # ended with EOS, or was cut
             assert all(0 < x <= 1 for x in p)
     cut = extractor.config.model_copy(update={"max_output": 4})
     extractor.config = cut

@@ -290,12 +290,11 @@ class GenerativeExtractor(TorchExtractor):
         entity scores the geometric mean of its three tokens' probabilities, a triplet its
         relation token's."""
         tokens, probs, _ = outputs[k]
-        entities, triplets, steps = read(self.layout, tokens[b], self.grammars[k],
-                                         reverse=k == 2, steps=True)
+        found = read(self.layout, tokens[b], self.grammars[k], reverse=k == 2)
         p = probs[b]
-        return ([(e, (p[i] * p[i + 1] * p[i + 2]) ** (1 / 3)) for e, i in zip(entities,
-                                                                             steps[0])],
-                [(t, p[i]) for t, i in zip(triplets, steps[1])])
+        return ([(e, (p[i] * p[i + 1] * p[i + 2]) ** (1 / 3))
+                 for e, i in zip(found.entities, found.entity_steps)],
+                [(t, p[i]) for t, i in zip(found.triplets, found.triplet_steps)])
 
     def answer(self, doc: Document, entities: list[Entity], relations: list[Relation],
                cut: dict | None = None) -> Document:

@@ -12,6 +12,7 @@ blocks that name the first entity once and then each (other entity, relation) pa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 EOS, SEP = 0, 1
 PTR, ETYPE, REL, BLOCK_END, STOP = "pointer", "entity type", "relation", "block end", "stop"
@@ -145,12 +146,22 @@ def _relations(layout: Layout, triplets: list[Triplet], reverse: bool, blocks: b
     return sequence + [EOS], {"entities": entities, "triplets": of_triplet}
 
 
-def read(layout: Layout, tokens: list[int], grammar: Grammar, reverse: bool = False,
-         steps: bool = False) -> tuple:
-    """The entities and triplets a sequence names (triplets as (head, tail, relation) whatever
-    the decoder's direction), and whether it ended with EOS; with `steps`, instead of that, the
-    step of each entity's first token and of each triplet's relation token. A sequence that
-    breaks the grammar is read up to the break."""
+class Reading(NamedTuple):
+    """What a sequence names: entities, triplets as (head, tail, relation) whatever the
+    decoder's direction, whether it ended with EOS, and the step of each entity's first token
+    and of each triplet's relation token."""
+
+    entities: list[Ent]
+    triplets: list[Triplet]
+    done: bool
+    entity_steps: list[int]
+    triplet_steps: list[int]
+
+
+def read(layout: Layout, tokens: list[int], grammar: Grammar, reverse: bool = False
+         ) -> Reading:
+    """What the sequence names (`Reading`). A sequence that breaks the grammar is read up to
+    the break."""
     entities: list[Ent] = []
     triplets: list[Triplet] = []
     entity_steps: list[int] = []
@@ -184,6 +195,4 @@ def read(layout: Layout, tokens: list[int], grammar: Grammar, reverse: bool = Fa
             triplets.append(((other, first) if reverse else (first, other)) + (relation,))
             triplet_steps.append(step)
         state = nxt
-    if steps:
-        return entities, triplets, (entity_steps, triplet_steps)
-    return entities, triplets, done
+    return Reading(entities, triplets, done, entity_steps, triplet_steps)

@@ -46,7 +46,8 @@ def decoders_from_seq2seq(model: nn.Module, n: int) -> tuple[nn.Module, list[nn.
     """A seq2seq model's (BART's, T5's) encoder, and n copies of its decoder."""
     decoder = model.get_decoder()
     decoders = [decoder] + [copy.deepcopy(decoder) for _ in range(n - 1)]
-    for d in decoders:  # given vectors, never ids: no word table of their own (the encoder keeps its)
+    # given vectors, never ids: no word table of their own (the encoder keeps its)
+    for d in decoders:
         d.set_input_embeddings(nn.Embedding(1, d.get_input_embeddings().weight.size(1)))
     return model.get_encoder(), decoders
 
@@ -171,7 +172,8 @@ class GrammarTable:
                 else:
                     symbols[s, spans[kind]] = True
         symbols[n, 0] = True
-        self.symbols, self.pointer, self.next = symbols.to(device), pointer.to(device), nxt.to(device)
+        self.symbols, self.pointer = symbols.to(device), pointer.to(device)
+        self.next = nxt.to(device)
         closes = torch.zeros(n + 1, dtype=torch.bool)
         closes[list(grammar.closes)] = True
         self.closes = closes.to(device)

@@ -14,8 +14,8 @@ import torch
 from torch import nn
 
 from assay.doc import Document, Entity
-from assay.models.base import (CHUNK, WEIGHTS, TorchExtractor, inference, load_weights,
-                               read_dir, save_dir)
+from assay.models.base import (CHUNK, WEIGHTS, TorchExtractor, default_device, inference,
+                               load_weights, read_dir, save_dir)
 from assay.models.contract import Annotated
 from assay.models.decoding import longest_first, select_spans
 from assay.models.encoders import merge_adapters
@@ -65,7 +65,7 @@ def make_backend(model: str = "smollm2", url: str | None = None, **settings):
     if url:
         return http_backend(config)
     lm, tokenizer = load_lm(config)
-    device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = default_device()
     return LocalBackend(lm.to(device).eval(), tokenizer, device)
 
 
@@ -107,7 +107,7 @@ class LLMExtractor(TorchExtractor):
                  encoder_config: dict):
         self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
         self.encoder_config = encoder_config
-        self.device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
+        self.device = default_device()
         if module is not None:
             module.to(self.device)
             self.backend = LocalBackend(module.lm, tokenizer, self.device)
