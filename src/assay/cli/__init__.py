@@ -8,7 +8,7 @@ from typing import Callable
 import typer
 
 from assay.cli import (augment, bench, convert, evaluate, export, extract, models, package,
-                       stats, train)
+                       serve, stats, train)
 from assay.cli.common import errors, fail
 from assay.errors import BackendError, FormatError, RecipeError
 
@@ -57,7 +57,7 @@ def describe(err: Exception) -> str:
     return f"{err} ({type(err).__name__})" if str(err) else type(err).__name__
 
 
-for verb in (extract, train, evaluate, models, export, package, convert, stats, augment):
+for verb in (extract, train, evaluate, models, export, package, convert, stats, augment, serve):
     app.command(verb.NAME, help=verb.run.__doc__)(guarded(verb.run))
 app.add_typer(bench.app, name=bench.NAME)
 

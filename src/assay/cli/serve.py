@@ -1,0 +1,58 @@
+"""`assay serve`: the HTTP service and its page."""
+from __future__ import annotations
+
+import typer
+
+from assay.cli.common import console, fail
+
+NAME = "serve"
+
+
+def run(
+    model: list[str] = typer.Option(["software"], "--model", "-m", help="a shipped model's "
+                                    "name or a model directory; repeat to serve several (the "
+                                    "first is the default)"),
+    host: str = typer.Option("127.0.0.1", help="the address to listen on; 0.0.0.0 opens it to "
+                             "the network"),
+    port: int = typer.Option(8000, help="the port to listen on"),
+    max_body_bytes: int = typer.Option(5_000_000, min=1, help="request body size (413)"),
+    max_texts: int = typer.Option(64, min=1, help="texts or documents a request (422)"),
+    max_chars: int = typer.Option(500_000, min=1, help="characters a text (422); a longer "
+                                  "text is refused, never cut"),
+    max_concurrent: int = typer.Option(128, min=1, help="requests in flight at once (503)"),
+    timeout: float = typer.Option(120.0, min=0.001, help="seconds a request may take (504)"),
+    batch_wait_ms: float = typer.Option(5.0, min=0, help="how long a batch of concurrent "
+                                        "requests waits to fill"),
+    max_batch: int = typer.Option(64, min=1, help="documents a batch on the model"),
+) -> None:
+    """Serve models over HTTP: POST /extract, GET /models, GET /health, and at / a page to paste
+    or upload a text and see what was found. The OpenAPI schema is at /openapi.json.
+
+    Example: assay serve --model software, then
+    curl -X POST 127.0.0.1:8000/extract -d '{"text": "We used SPSS 25 (IBM)."}'
+
+    Concurrent requests are batched together on each model. Needs the serve extra:
+    pip install 'assay[serve]'.
+    """
+    try:
+        import uvicorn
+
+        from assay.server.app import Limits, create_app
+    except ImportError as err:
+        fail(f"assay serve needs the serve extra ({err.name} is missing): "
+             "pip install 'assay[serve]'")
+    from assay.pipeline import load, resolve_model
+
+    names = list(dict.fromkeys(model))
+    try:
+        folders = {name: resolve_model(name) for name in names}
+        models = {name: load(name) for name in names}
+    except (FileNotFoundError, ValueError) as err:
+        fail(str(err))
+    limits = Limits(max_body_bytes=max_body_bytes, max_texts=max_texts, max_chars=max_chars,
+                    max_concurrent=max_concurrent, timeout_s=timeout,
+                    batch_wait_ms=batch_wait_ms, max_batch=max_batch)
+    app = create_app(models, limits, folders)
+    console.print(f"serving {', '.join(names)} at http://{host}:{port}/ (Ctrl-C to stop)",
+                  highlight=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -1,0 +1,121 @@
+"""Concurrent requests' documents gathered into batches on one model.
+
+Each model has one worker thread, so the model runs one batch at a time and never sees two
+requests' label settings at once. A request puts its documents in the model's queue and waits;
+the gatherer takes what is queued, waits up to `wait_ms` for more (while the model is busy the
+queue fills by itself), and sends documents that share their label settings to the model
+together, up to `max_batch` of them. Throughput under load then approaches `nlp.pipe`'s.
+"""
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from itertools import count
+
+from assay.doc import Document
+from assay.pipeline import Pipeline
+
+#: a request's label settings: (labels, descriptions) as hashable tuples, or None for the model's
+Labels = tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None
+
+
+@dataclass
+class Job:
+    documents: list[Document]
+    labels: Labels
+    done: asyncio.Future = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+
+
+class Batcher:
+    """The queue in front of one model (`nlp`); `extract` is what a request awaits."""
+
+    def __init__(self, nlp: Pipeline, wait_ms: float = 5.0, max_batch: int = 64):
+        self.nlp = nlp
+        self.wait = wait_ms / 1000
+        self.max_batch = max_batch
+        self.prompted = [e for e in nlp.extractors if e.family.takes_labels]
+        self.defaults = [(list(e.labels), None) for e in self.prompted]
+        self.current: Labels = None
+        self.queue: asyncio.Queue[Job] = asyncio.Queue()
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assay-model")
+        self.ids = count(1)
+        self.task: asyncio.Task | None = None
+        self.batches = 0  # batches run, and the documents in them (GET /health)
+        self.documents = 0
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._gather())
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def extract(self, documents: list[Document], labels: Labels = None) -> list[Document]:
+        """The documents annotated by the model, in order, their ids kept."""
+        job = Job(documents, labels)
+        await self.queue.put(job)
+        return await job.done
+
+    @property
+    def waiting(self) -> int:
+        return self.queue.qsize()
+
+    async def _gather(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            jobs = [await self.queue.get()]
+            deadline = loop.time() + self.wait
+            while sum(len(j.documents) for j in jobs) < self.max_batch:
+                try:
+                    jobs.append(await asyncio.wait_for(self.queue.get(),
+                                                       max(0.0, deadline - loop.time())))
+                except asyncio.TimeoutError:
+                    break
+            jobs = [j for j in jobs if not j.done.done()]  # timed out or gone while queued
+            for labels in dict.fromkeys(j.labels for j in jobs):
+                group = [j for j in jobs if j.labels == labels]
+                try:
+                    results = await loop.run_in_executor(self.pool, self._run, group, labels)
+                except Exception as err:  # the requests get the error; the service goes on
+                    for job in group:
+                        if not job.done.done():
+                            job.done.set_exception(err)
+                    continue
+                for job, docs in zip(group, results):
+                    if not job.done.done():
+                        job.done.set_result(docs)
+
+    def _run(self, jobs: list[Job], labels: Labels) -> list[list[Document]]:
+        """In the model's thread: one `pipe` over every job's documents."""
+        if labels != self.current:
+            for extractor, default in zip(self.prompted, self.defaults):
+                wanted, glosses = (list(labels[0]), dict(labels[1])) if labels else default
+                extractor.use_labels(wanted, glosses)
+            self.current = labels
+        # ids unique within the batch (two requests may both send `text-1`), given back after
+        batch, given = [], []
+        for job in jobs:
+            for doc in job.documents:
+                given.append(doc.id)
+                doc.id = f"batch-{next(self.ids)}"
+                batch.append(doc)
+        out = list(self.nlp.pipe(batch))
+        for doc, name in zip(out, given):
+            doc.id = name
+        self.batches += 1
+        self.documents += len(out)
+        results, at = [], 0
+        for job in jobs:
+            results.append(out[at:at + len(job.documents)])
+            at += len(job.documents)
+        return results
+
+
+def labels_key(labels: list[str] | None, descriptions: dict[str, str] | None) -> Labels:
+    """A request's label settings as a batching key: requests with equal keys share a batch."""
+    if labels is None:
+        return None
+    return tuple(labels), tuple(sorted((descriptions or {}).items()))
