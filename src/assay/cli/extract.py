@@ -23,6 +23,7 @@ TEXT = "text"
 SUFFIXES = {".jsonl": "jsonl", ".conll": "conll", ".iob": "conll", ".iob2": "conll",
             ".bio": "conll", ".pubtator": "pubtator", ".ann": "brat"}
 AMBIGUOUS = {".json": "dygie, spert, gutbrainie or genia"}
+ENGINES = ("local", "ray")
 
 
 def run(
@@ -52,6 +53,14 @@ def run(
     batch_size: int = typer.Option(None, min=1, help="sentences (or windows) a batch "
                                     "(default 32 on a CPU, 128 on a GPU)"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
+    engine: str = typer.Option("local", help="local (this process), or ray: a JSON-lines "
+                               "--input cut into shards written to the --output folder by a "
+                               "pool of Ray actors; a rerun skips the shards already written"),
+    ray_address: str = typer.Option(None, envvar="RAY_ADDRESS", help="with --engine ray: the "
+                                    "cluster to join; without it a local Ray is started"),
+    shard_size: int = typer.Option(1024, min=1, help="with --engine ray: documents a shard"),
+    actors: int = typer.Option(None, min=1, help="with --engine ray: model copies (default: "
+                               "the cluster's CPUs)"),
 ) -> None:
     """Find entities and relations in text, print them as a table or write them as files.
 
@@ -74,6 +83,11 @@ def run(
     if resume and output is None:
         fail("--resume goes on writing an --output; give the same --output as before")
     input_format = _input_format(input, input_format)
+    if engine not in ENGINES:
+        fail(f"unknown --engine {engine!r}; known: {', '.join(ENGINES)}")
+    if engine == "ray":
+        return _on_ray(input, input_format, output, output_format, model, runtime, labels, llm,
+                       batch_size, shard_size, actors, ray_address, lenient)
     docs, total = _documents(text, input, input_format, lenient)
     wanted = [t.strip() for t in labels.split(",") if t.strip()] if labels else None
     try:
@@ -118,6 +132,43 @@ def run(
     except FormatError as err:
         fail(str(err))
     console.print(f"wrote {written} documents to {output} ({output_format})")
+
+
+def _on_ray(input: Path | None, input_format: str, output: Path | None, output_format: str,
+            model: str, runtime: str, labels: str | None, llm: str | None,
+            batch_size: int | None, shard_size: int, actors: int | None, address: str | None,
+            lenient: bool) -> None:
+    """`--engine ray`: see `assay.ray_extract`."""
+    if input is None or input_format != "jsonl" or not input.is_file():
+        fail("--engine ray reads one JSON-lines --input file (assay convert makes one)")
+    if output is None:
+        fail("--engine ray writes shards into an --output folder")
+    if llm:
+        fail("--engine ray runs --model; --llm is not supported there")
+    try:
+        from assay import ray_extract
+        import ray  # noqa: F401
+    except ImportError:
+        fail("--engine ray needs the ray extra: pip install 'assay[ray]'")
+    wanted = [t.strip() for t in labels.split(",") if t.strip()] if labels else None
+    with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=console,
+                  transient=True) as progress:
+        task = progress.add_task("extracting on ray", total=None)
+        outcome = ray_extract.extract(
+            input, output, model, output_format, runtime, wanted, batch_size, shard_size,
+            actors, address=address, lenient=lenient,
+            progress=lambda done, todo: progress.update(task, completed=done, total=todo))
+    if outcome.done_before:
+        console.print(f"{outcome.done_before} of {outcome.shards} shards were already written "
+                      "(skipped)", highlight=False)
+    if outcome.skipped:
+        errors.print(f"[yellow]{outcome.skipped} bad lines left out (--lenient)[/yellow]")
+    console.print(f"wrote {outcome.written} documents to {output} in "
+                  f"{outcome.shards - outcome.done_before - len(outcome.errors)} shards "
+                  f"({output_format}, {outcome.seconds:.1f} s)", highlight=False)
+    if outcome.errors:
+        fail(f"{len(outcome.errors)} shards failed, the first: {outcome.errors[0]}; fix the "
+             "input and run again: the shards written are kept")
 
 
 def _llm(llm: str, labels: list[str] | None, served_model: str, template: str):

@@ -214,7 +214,14 @@ def read_json_lines(path: str | Path, problems: Problems,
                     build: Callable[[Any, int], Document]) -> Iterator[Document]:
     """Documents from a JSON-lines file, one `build(record, line number)` a non-blank line,
     read as they are needed (constant memory); a bad line is reported with its number."""
-    for number, raw in enumerate(_binary_lines(path), 1):
+    return json_line_documents(_binary_lines(path), path, problems, build)
+
+
+def json_line_documents(lines: Iterable[bytes], path: str | Path, problems: Problems,
+                        build: Callable[[Any, int], Document], first: int = 1
+                        ) -> Iterator[Document]:
+    """`read_json_lines` over some lines of `path`, the first of them line number `first`."""
+    for number, raw in enumerate(lines, first):
         if number == 1 and raw.startswith(BOM.encode()):
             raw = raw[len(BOM.encode()):]
         if not raw.strip():

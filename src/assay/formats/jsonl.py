@@ -11,11 +11,19 @@ from typing import Any, Iterable, Iterator
 
 from assay.doc import Document, Entity, MentionGroup, Relation, Section, number_entities
 from assay.errors import Problems
-from assay.formats.base import field, read_json_lines, write_json_lines
+from assay.formats.base import field, json_line_documents, read_json_lines, write_json_lines
 
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
     return read_json_lines(path, problems or Problems(), lambda record, _: doc_from_dict(record))
+
+
+def read_lines(lines: Iterable[bytes], path: str | Path, problems: Problems, first: int
+               ) -> Iterator[Document]:
+    """Documents from some lines of the file `path`, the first of them line number `first`
+    (a shard of a large input)."""
+    return json_line_documents(lines, path, problems, lambda record, _: doc_from_dict(record),
+                               first)
 
 
 def write(docs: Iterable[Document], path: str | Path) -> None:
