@@ -78,16 +78,17 @@ def run(
 
     if output_format not in formats.FORMATS:
         fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
+    if engine not in ENGINES:
+        fail(f"unknown --engine {engine!r}; known: {', '.join(ENGINES)}")
+    if engine == "ray":
+        return _on_ray(input, _input_format(input, input_format), output, output_format, model,
+                       runtime, labels, llm, batch_size, shard_size, actors, ray_address,
+                       lenient)
     if output is not None and output.is_dir() and output_format not in formats.MULTI_FILE:
         fail(f"{output}: is a folder; {output_format} writes one file: give its name")
     if resume and output is None:
         fail("--resume goes on writing an --output; give the same --output as before")
     input_format = _input_format(input, input_format)
-    if engine not in ENGINES:
-        fail(f"unknown --engine {engine!r}; known: {', '.join(ENGINES)}")
-    if engine == "ray":
-        return _on_ray(input, input_format, output, output_format, model, runtime, labels, llm,
-                       batch_size, shard_size, actors, ray_address, lenient)
     docs, total = _documents(text, input, input_format, lenient)
     wanted = [t.strip() for t in labels.split(",") if t.strip()] if labels else None
     try:

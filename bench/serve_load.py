@@ -1,0 +1,174 @@
+"""A load test of `assay serve` on 127.0.0.1, beside in-process `nlp.pipe` on the same texts.
+
+In-process first: `nlp.pipe` over the texts (once to warm up, then timed). Then the server is
+started as a user starts it (`python -m assay serve --model M ...`, its own process) and an
+asyncio client (httpx) sends one text a request from 1, 8 and 32 concurrent clients: requests
+a second and p50 / p95 / p99 latency at each. Last, 10,000 requests from 32 clients with
+requests over the limits mixed in (every 50th a text over --max-chars: 422; every 500th a
+body over --max-body-bytes: 413): each must get its status, nothing else may fail, and the
+server's resident memory after them is set beside the memory after the first 1,000.
+
+Run through the runner, nothing else busy on the machine (bench/experiments.toml: serve-load):
+    .venv/bin/python bench/run.py serve-load
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from itertools import cycle, islice
+from pathlib import Path
+
+import httpx
+
+from assay.doc import Document
+from assay.pipeline import load
+
+LEVELS = {1: 200, 8: 1000, 32: 2000}  # concurrent clients: requests sent
+
+
+def in_process(model: str, texts: list[str]) -> dict:
+    nlp = load(model)
+    list(nlp.pipe([Document(id=f"w{i}", text=t) for i, t in enumerate(texts[:256])]))
+    start = time.perf_counter()
+    n = sum(1 for _ in nlp.pipe([Document(id=f"t{i}", text=t) for i, t in enumerate(texts)]))
+    seconds = time.perf_counter() - start
+    return {"texts": n, "seconds": round(seconds, 2), "texts_per_s": round(n / seconds, 1)}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000, 1)
+
+
+async def load_level(url: str, texts: list[str], clients: int, requests: int,
+                     over_chars: int | None = None, over_bytes: int | None = None,
+                     checkpoint: int | None = None, at_checkpoint=None) -> dict:
+    """`requests` requests from `clients` concurrent clients; with `over_chars`/`over_bytes`,
+    every 50th / 500th request is over the limit and must get 422 / 413."""
+    jobs = iter(enumerate(islice(cycle(texts), requests)))
+    latencies: list[float] = []
+    outcomes = {"ok": 0, "over_422": 0, "over_413": 0, "unexpected": 0}
+    unexpected: list[str] = []
+    sent = {"n": 0, "mark": None}
+
+    async def client(http: httpx.AsyncClient) -> None:
+        for i, text in jobs:
+            expect = 200
+            if over_bytes and i % 500 == 499:
+                body, expect = json.dumps({"text": "x" * (over_bytes + 1)}), 413
+            elif over_chars and i % 50 == 49:
+                body, expect = json.dumps({"text": "y" * (over_chars + 1)}), 422
+            else:
+                body = json.dumps({"text": text})
+            began = time.perf_counter()
+            try:
+                answer = await http.post(url + "/extract", content=body,
+                                         headers={"Content-Type": "application/json"})
+                status, ok = answer.status_code, answer.status_code == expect
+                if ok and expect == 200:
+                    ok = len(answer.json()["documents"]) == 1
+            except httpx.HTTPError as err:
+                status, ok = repr(err), False
+            if expect == 200 and ok:
+                latencies.append(time.perf_counter() - began)
+            key = {200: "ok", 422: "over_422", 413: "over_413"}[expect] if ok else "unexpected"
+            outcomes[key] += 1
+            if not ok and len(unexpected) < 10:
+                unexpected.append(f"request {i}: expected {expect}, got {status}")
+            sent["n"] += 1
+            if checkpoint and sent["n"] == checkpoint:
+                sent["mark"] = at_checkpoint()
+
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(
+            max_connections=clients, max_keepalive_connections=clients)) as http:
+        start = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        seconds = time.perf_counter() - start
+    return {"clients": clients, "requests": requests, "seconds": round(seconds, 2),
+            "texts_per_s": round(outcomes["ok"] / seconds, 1),
+            "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
+            "p99_ms": percentile(latencies, 99), "outcomes": outcomes,
+            "unexpected": unexpected, "at_checkpoint": sent["mark"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="software")
+    parser.add_argument("--texts", default="../shared/datasets/somd2025/train_texts.txt",
+                        help="one text a line")
+    parser.add_argument("--max-chars", type=int, default=20000)
+    parser.add_argument("--max-body-bytes", type=int, default=200000)
+    parser.add_argument("--endurance", type=int, default=10000)
+    parser.add_argument("--share", type=float, default=1.0, help="send this share of the "
+                        "requests (0.05: a quick check of the script, not a measurement)")
+    parser.add_argument("--json", type=Path, required=True)
+    args = parser.parse_args()
+    for clients in LEVELS:
+        LEVELS[clients] = max(clients, int(LEVELS[clients] * args.share))
+    texts = [t for t in Path(args.texts).read_text(encoding="utf-8").splitlines() if t.strip()]
+    baseline = in_process(args.model, list(islice(cycle(texts), LEVELS[32])))
+    port = free_port()
+    command = [sys.executable, "-m", "assay", "serve", "--model", args.model, "--port",
+               str(port), "--max-chars", str(args.max_chars), "--max-body-bytes",
+               str(args.max_body_bytes)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        began = time.perf_counter()
+        while True:
+            try:
+                if httpx.get(url + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if server.poll() is not None or time.perf_counter() - began > 300:
+                raise SystemExit(f"the server did not start ({' '.join(command)})")
+            time.sleep(0.5)
+        started_s = round(time.perf_counter() - began, 1)
+        rss_started = rss_mb(server.pid)
+        levels = [asyncio.run(load_level(url, texts, c, n)) for c, n in LEVELS.items()]
+        endurance = asyncio.run(load_level(
+            url, texts, 32, max(1000, int(args.endurance * args.share)), args.max_chars, args.max_body_bytes,
+            checkpoint=1000, at_checkpoint=lambda: rss_mb(server.pid)))
+        rss_end = rss_mb(server.pid)
+        health = httpx.get(url + "/health").json()
+    finally:
+        server.terminate()
+        server.wait(30)
+    after_1000 = endurance.pop("at_checkpoint")
+    for level in levels:
+        del level["at_checkpoint"]
+    top = next(level for level in levels if level["clients"] == 32)
+    results = {
+        "model": args.model, "texts_file": args.texts, "distinct_texts": len(texts),
+        "server_command": " ".join(["python", *command[1:]]), "server_start_s": started_s,
+        "in_process": baseline, "levels": levels,
+        "ratio_32_clients_to_in_process": round(top["texts_per_s"] / baseline["texts_per_s"], 3),
+        "endurance": {**endurance, "rss_mb_started": rss_started,
+                      "rss_mb_after_1000": after_1000, "rss_mb_end": rss_end},
+        "server_batches": health["batches"][args.model],
+    }
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: results[k] for k in ("in_process", "ratio_32_clients_to_in_process")}))
+
+
+if __name__ == "__main__":
+    main()
