@@ -14,7 +14,7 @@ def invoke(*args):
 
 
 def test_every_verb_has_help_with_an_example():
-    for verb in ("convert", "stats", "evaluate", "package"):
+    for verb in ("convert", "stats", "evaluate", "package", "serve"):
         result = invoke(verb, "--help")
         assert result.exit_code == 0 and "Example: assay" in result.output
 
@@ -77,3 +77,16 @@ def test_convert_counts_each_lost_relation_once(tmp_path):
     assert result.exit_code == 0, result.output
     assert "cannot hold relations between mention groups: 1 not written" in result.output
     assert "cannot hold relations:" not in result.output
+
+
+def test_serve_and_the_ray_engine_refuse_what_they_cannot_run(tmp_path):
+    result = invoke("serve", "--model", tmp_path / "nothing")
+    assert result.exit_code == 1 and "no model" in result.output
+    text = tmp_path / "a.txt"
+    text.write_text("We used R.")
+    for args, said in [(["--input", text], "one JSON-lines --input"),
+                       (["--input", text, "--input-format", "jsonl"], "--output folder"),
+                       (["--engine", "spark"], "unknown --engine")]:
+        result = invoke("extract", "--engine", "ray", *args) if "--engine" not in args else \
+            invoke("extract", *args)
+        assert result.exit_code == 1 and said in result.output, result.output

