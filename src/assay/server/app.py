@@ -199,7 +199,8 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
     async def health() -> dict:
         return {"status": "ok", "models": list(models),
                 "waiting": {n: b.waiting for n, b in batchers.items()},
-                "batches": {n: {"batches": b.batches, "documents": b.documents}
+                "batches": {n: {"batches": b.batches, "documents": b.documents,
+                                "model_seconds": round(b.busy, 3)}
                             for n, b in batchers.items()}}
 
     @app.get("/models")

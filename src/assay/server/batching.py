@@ -2,13 +2,14 @@
 
 Each model has one worker thread, so the model runs one batch at a time and never sees two
 requests' label settings at once. A request puts its documents in the model's queue and waits;
-the gatherer takes what is queued and more while it keeps coming (`wait_ms` after each arrival,
-4 × `wait_ms` at most; while the model is busy the queue fills by itself), and sends documents that share their label settings to the model
+while the model runs one batch the queue fills, and when it is free it takes everything
+queued (a request that finds it idle waits `wait_ms` for company), and sends documents that share their label settings to the model
 together, up to `max_batch` of them, in model batches of like length (`model_batch`).
 """
 from __future__ import annotations
 
 import asyncio
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from itertools import count
@@ -41,8 +42,9 @@ class Batcher:
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assay-model")
         self.ids = count(1)
         self.task: asyncio.Task | None = None
-        self.batches = 0  # batches run, and the documents in them (GET /health)
-        self.documents = 0
+        self.batches = 0  # batches run, the documents in them, and the model's seconds on them
+        self.documents = 0  # (GET /health)
+        self.busy = 0.0
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self._gather())
@@ -64,22 +66,35 @@ class Batcher:
         return self.queue.qsize()
 
     async def _gather(self) -> None:
+        """Batches, one at a time on the model, the next gathered while one runs: when the
+        model is free again it starts at once on everything that came meanwhile. Only a
+        request that finds the model idle waits for company: `wait` after each arrival, 4 ×
+        `wait` at most."""
         loop = asyncio.get_running_loop()
+        free = asyncio.Semaphore(1)
         while True:
             jobs = [await self.queue.get()]
-            # more while they keep coming: each arrival gives the next `wait` more, up to 4 ×
-            # `wait` in all (the clients answered by the last batch send again within a few ms;
-            # taking them too makes one large batch rather than two half ones in turn)
+            idle = not free.locked()
+            await free.acquire()
             cap = loop.time() + 4 * self.wait
             while sum(len(j.documents) for j in jobs) < self.max_batch:
                 if not self.queue.empty():
                     jobs.append(self.queue.get_nowait())
                     continue
+                if not idle:
+                    break
                 try:
                     jobs.append(await asyncio.wait_for(
                         self.queue.get(), max(0.0, min(self.wait, cap - loop.time()))))
                 except asyncio.TimeoutError:
                     break
+            loop.create_task(self._dispatch(jobs, free))
+
+    async def _dispatch(self, jobs: list[Job], free: asyncio.Semaphore) -> None:
+        """Run one gathered batch on the model (a `pipe` for each label setting in it), give
+        each request its documents or the error, and free the model."""
+        loop = asyncio.get_running_loop()
+        try:
             jobs = [j for j in jobs if not j.done.done()]  # timed out or gone while queued
             for labels in dict.fromkeys(j.labels for j in jobs):
                 group = [j for j in jobs if j.labels == labels]
@@ -93,6 +108,8 @@ class Batcher:
                 for job, docs in zip(group, results):
                     if not job.done.done():
                         job.done.set_result(docs)
+        finally:
+            free.release()
 
     def _run(self, jobs: list[Job], labels: Labels) -> list[list[Document]]:
         """In the model's thread: one `pipe` over every job's documents."""
@@ -108,7 +125,9 @@ class Batcher:
                 given.append(doc.id)
                 doc.id = f"batch-{next(self.ids)}"
                 batch.append(doc)
+        began = time.perf_counter()
         out = list(self.nlp.pipe(batch, batch_size=model_batch(len(batch))))
+        self.busy += time.perf_counter() - began
         for doc, name in zip(out, given):
             doc.id = name
         self.batches += 1
