@@ -14,6 +14,7 @@ import tempfile
 import pages
 from generative_report import generative
 from llm_report import llm
+from serve_report import serve
 from transition_report import transition
 from records import RESULTS, MissingRecord, Record, named
 
@@ -215,7 +216,7 @@ def docre() -> str:
 def reports() -> dict[str, str]:
     """Every report of bench/results/ by file name (a MissingRecord when a record is not there)."""
     return {"joint.md": joint(), "docre.md": docre(), "transition.md": transition(),
-            "llm.md": llm(), "generative.md": generative(),
+            "llm.md": llm(), "generative.md": generative(), "serve.md": serve(),
             "gutbrainie.md": pages.gutbrainie(*named("gutbrain-pipeline")),
             "gutbrainie_peers.md": pages.gutbrainie_peers(*named("gutbrain-gliner")),
             "speed_cpu.md": pages.speed(*named("speed-cpu")),
