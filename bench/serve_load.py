@@ -158,7 +158,8 @@ def main() -> None:
         rss_started = rss_mb(server.pid)
         levels = [asyncio.run(load_level(url, texts, c, n)) for c, n in LEVELS.items()]
         endurance = asyncio.run(load_level(
-            url, texts, 32, max(1000, int(args.endurance * args.share)), args.max_chars, args.max_body_bytes,
+            url, texts, 32, max(1000, int(args.endurance * args.share)), args.max_chars,
+            args.max_body_bytes,
             checkpoint=1000, at_checkpoint=lambda: rss_mb(server.pid)))
         rss_end = rss_mb(server.pid)
         health = httpx.get(url + "/health").json()

@@ -7,8 +7,9 @@ from records import Record, named
 
 
 def _made(record: Record) -> str:
-    return (f"Commit {record.commit.sha[:7]}{' (with uncommitted changes)' if record.commit.dirty else ''}"
-            f", {record.device.describe()}, {record.date}; `{record.command}`.")
+    dirty = " (with uncommitted changes)" if record.commit.dirty else ""
+    return (f"Commit {record.commit.sha[:7]}{dirty}, {record.device.describe()}, {record.date}; "
+            f"`{record.command}`.")
 
 
 def load(record: Record) -> list[str]:

@@ -2,9 +2,10 @@
 
 Each model has one worker thread, so the model runs one batch at a time and never sees two
 requests' label settings at once. A request puts its documents in the model's queue and waits;
-while the model runs one batch the queue fills, and when it is free it takes everything
-queued (a request that finds it idle waits `wait_ms` for company), and sends documents that share their label settings to the model
-together, up to `max_batch` of them, in model batches of like length (`model_batch`).
+while the model runs one batch the queue fills, and when it is free it takes everything queued
+(a request that finds it idle waits `wait_ms` for company). Documents that share their label
+settings go to the model together, up to `max_batch` of them, in model batches of like length
+(`model_batch`).
 """
 from __future__ import annotations
 
