@@ -61,6 +61,7 @@ def test_ray_writes_what_one_process_writes_and_skips_what_is_done(tmp_path, loc
     assert (first.shards, first.written, first.errors, len(shards)) == (3, 40, [], 3)
     assert b"".join(p.read_bytes() for p in shards) == single.read_bytes()
     shards[1].unlink()
+    (out / "part-00001.done").unlink()
     again = extract(source, out, "software", batch_size=2, shard_size=16, actors=2)
     assert (again.done_before, again.written) == (first.shards - 1, 16)
     assert b"".join(p.read_bytes() for p in sorted(out.glob("part-*.jsonl"))) == \
@@ -76,4 +77,6 @@ def test_a_bad_line_fails_its_shard_only_and_names_the_line(tmp_path, local_ray)
     assert outcome.written == 3 and len(outcome.errors) == 1
     assert "in.jsonl:5: invalid JSON" in outcome.errors[0]
     assert formats.exists(part(tmp_path / "out", 0, "jsonl"), "jsonl")
+    assert (tmp_path / "out" / "part-00000.done").exists()
     assert not formats.exists(part(tmp_path / "out", 1, "jsonl"), "jsonl")
+    assert not (tmp_path / "out" / "part-00001.done").exists()

@@ -3,9 +3,9 @@
 The input is cut into shards of `shard_size` documents by one pass over its lines (byte
 ranges: nothing is parsed or shipped by the driver). A pool of actors, each loading the model
 once, takes shards (`map_batches`): each actor reads its shard's lines from the input, runs the
-model and writes the shard as `OUTPUT/part-00000.<format>`, whole or not at all (assay's
-writers replace a file only when it is complete). Run again, it skips the shards already
-written. `OUTPUT/shards.json` records what the shards were cut from, so that a rerun over
+model and writes the shard as `OUTPUT/part-00000.<format>` (assay's writers replace a file
+only when it is complete), then marks it done (`part-00000.done`). Run again, it skips the
+shards marked done. `OUTPUT/shards.json` records what the shards were cut from, so that a rerun over
 another input or with another shard size is refused rather than mixed in.
 
 With a shard size that is a multiple of the model's prediction chunk (8 batches: 256
@@ -17,6 +17,7 @@ installed on every node; without `address` (or RAY_ADDRESS) a local Ray is start
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import time
@@ -64,10 +65,19 @@ def part(folder: Path, index: int, format: str) -> Path:
     return folder / (f"part-{index:05d}" + ("" if format in formats.MULTI_FILE else f".{format}"))
 
 
-def manifest(input: Path, shard_size: int, format: str, model: str) -> dict:
+def done_mark(folder: Path, index: int) -> Path:
+    """Made once shard `index` is wholly written: SOMD's three files and BRAT's folder are
+    put in place one file at a time, so their presence alone says nothing."""
+    return folder / f"part-{index:05d}.done"
+
+
+def manifest(input: Path, shard_size: int, format: str, model: str, runtime: str = "torch",
+             labels: list[str] | None = None, batch_size: int | None = None) -> dict:
+    """What the shards are made of and how: a rerun must match it."""
     stat = input.stat()
     return {"input": str(input.resolve()), "bytes": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-            "shard_size": shard_size, "format": format, "model": model}
+            "shard_size": shard_size, "format": format, "model": model, "runtime": runtime,
+            "labels": labels, "batch_size": batch_size}
 
 
 def claim(folder: Path, wanted: dict) -> None:
@@ -123,14 +133,17 @@ class ShardWorker:
 
         with self.input.open("rb") as f:
             f.seek(shard.start)
-            lines = f.read(shard.end - shard.start).splitlines(keepends=True)
+            lines = io.BytesIO(f.read(shard.end - shard.start))  # lines as `cut` saw them
         problems = Problems(strict=not self.lenient)
         try:
             docs = list(read_lines(lines, self.input, problems, shard.first_line))
             found = list(self.nlp.pipe(docs, batch_size=self.batch_size))
             formats.write(found, part(self.folder, shard.index, self.format), self.format)
+            done_mark(self.folder, shard.index).touch()
         except FormatError as err:
             return 0, 0, str(err)
+        except Exception as err:  # this shard fails; the others go on, and a rerun retries it
+            return 0, 0, f"{err} ({type(err).__name__})"
         return len(found), shard.documents - len(docs), ""
 
 
@@ -157,9 +170,9 @@ def extract(input: Path, folder: Path, model: str, format: str = "jsonl",
     import ray
 
     began = time.perf_counter()
-    claim(folder, manifest(input, shard_size, format, model))
+    claim(folder, manifest(input, shard_size, format, model, runtime, labels, batch_size))
     shards = cut(input, shard_size)
-    todo = [s for s in shards if not formats.exists(part(folder, s.index, format), format)]
+    todo = [s for s in shards if not done_mark(folder, s.index).exists()]
     outcome = Outcome(len(shards), len(shards) - len(todo), 0, 0, [], 0.0)
     if todo:
         if not ray.is_initialized():

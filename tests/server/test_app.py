@@ -202,3 +202,35 @@ def test_read_and_write_files():
         names = zipfile.ZipFile(io.BytesIO(brat.content)).namelist()
         assert sorted(n.rsplit(".", 1)[1] for n in names) == ["ann", "txt"]
         assert c.post("/write?format=nope", json={"documents": found}).status_code == 422
+
+
+class Picky(Finder):
+    """Refuses more than two labels, as a model whose prompt would not fit refuses."""
+
+    def use_labels(self, labels, descriptions=None):
+        self.labels = list(labels)  # set first, then refused: what span and llm do
+        if len(labels) > 2:
+            raise ValueError(f"{len(labels)} types do not fit the prompt")
+
+
+def test_labels_a_model_refuses_are_422_and_leave_it_as_it_was():
+    with client(Picky()) as c:
+        refused = c.post("/extract", json={"text": "a cat", "labels": ["a", "b", "cat"]})
+        assert refused.status_code == 422 and "do not fit" in refused.json()["error"]["message"]
+        plain = c.post("/extract", json={"text": "a cat and a dog"}).json()
+        assert [e["label"] for e in plain["documents"][0]["entities"]] == ["cat", "dog"]
+
+
+class Broken(Finder):
+    def predict(self, docs, batch_size=None):
+        raise RuntimeError("out of memory")
+
+
+def test_a_model_failure_is_a_json_500_and_the_service_goes_on():
+    with TestClient(create_app({"finder": Pipeline([Broken()])}), raise_server_exceptions=False
+                    ) as c:
+        for _ in range(2):
+            answer = c.post("/extract", json={"text": "a cat"})
+            assert answer.status_code == 500
+            assert "out of memory" in answer.json()["error"]["message"]
+        assert c.get("/health").status_code == 200

@@ -32,7 +32,7 @@ from assay.errors import FormatError, InvalidDocument, Problems
 from assay.formats.fit import fit
 from assay.formats.jsonl import doc_from_dict, doc_to_dict
 from assay.pipeline import Pipeline
-from assay.server.batching import Batcher, labels_key
+from assay.server.batching import Batcher, LabelsRefused, labels_key
 from assay.server.info import model_info
 
 TEXT = "text"  # /read: a plain-text file is one document
@@ -187,6 +187,10 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
         where = ".".join(str(p) for p in first.get("loc", ()))
         return error(422, f"{where}: {first.get('msg', 'invalid')}")
 
+    @app.exception_handler(Exception)
+    async def failed(request: Request, err: Exception):  # a model's failure, still JSON
+        return error(500, f"the model failed: {err} ({type(err).__name__})")
+
     @app.exception_handler(HTTPException)
     async def http(request: Request, err: HTTPException):
         return error(err.status_code, str(err.detail))
@@ -223,11 +227,15 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
                           "labels go to label-prompted models")
         if request.labels is not None and not request.labels:
             raise Refused(422, "labels: give at least one entity type")
+        if request.descriptions is not None and request.labels is None:
+            raise Refused(422, "descriptions: give them with labels")
         docs = _documents(request, limits)
         try:
             found = await asyncio.wait_for(
                 batcher.extract(docs, labels_key(request.labels, request.descriptions)),
                 limits.timeout_s)
+        except LabelsRefused as err:
+            raise Refused(422, f"labels: {err}") from None
         except asyncio.TimeoutError:
             raise Refused(504, f"the request took over {limits.timeout_s} s (timeout_s)",
                           limit="timeout_s", allowed=limits.timeout_s) from None
@@ -325,7 +333,7 @@ def _read(body: bytes, format: str, name: str) -> list[Document]:
         except UnicodeDecodeError as err:
             raise Refused(422, f"{name}: not UTF-8 text (byte {err.start})") from None
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
+        path = Path(folder) / (Path(name).name.strip(".") and Path(name).name or "upload")
         path.write_bytes(body)
         try:
             return list(formats.read(path, format, Problems(strict=True)))

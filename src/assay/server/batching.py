@@ -22,6 +22,13 @@ from assay.pipeline import Pipeline
 Labels = tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None
 
 
+UNSET = object()  # `current` while labels are being changed
+
+
+class LabelsRefused(ValueError):
+    """A request's labels that the model cannot take (too many, too long): a 422."""
+
+
 @dataclass
 class Job:
     documents: list[Document]
@@ -38,11 +45,12 @@ class Batcher:
         self.max_batch = max_batch
         self.prompted = [e for e in nlp.extractors if e.family.takes_labels]
         self.defaults = [(list(e.labels), None) for e in self.prompted]
-        self.current: Labels = None
+        self.current: Labels | object = None
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assay-model")
         self.ids = count(1)
         self.task: asyncio.Task | None = None
+        self.running: set[asyncio.Task] = set()  # batches on the model (a reference each)
         self.batches = 0  # batches run, the documents in them, and the model's seconds on them
         self.documents = 0  # (GET /health)
         self.busy = 0.0
@@ -73,23 +81,33 @@ class Batcher:
         `wait` at most."""
         loop = asyncio.get_running_loop()
         free = asyncio.Semaphore(1)
+        carried: Job | None = None  # taken from the queue, but it would have overfilled a batch
         while True:
-            jobs = [await self.queue.get()]
+            jobs = [carried or await self.queue.get()]
+            carried = None
             idle = not free.locked()
             await free.acquire()
             cap = loop.time() + 4 * self.wait
-            while sum(len(j.documents) for j in jobs) < self.max_batch:
+            size = len(jobs[0].documents)
+            while size < self.max_batch:
                 if not self.queue.empty():
-                    jobs.append(self.queue.get_nowait())
-                    continue
-                if not idle:
+                    job = self.queue.get_nowait()
+                elif not idle:
                     break
-                try:
-                    jobs.append(await asyncio.wait_for(
-                        self.queue.get(), max(0.0, min(self.wait, cap - loop.time()))))
-                except asyncio.TimeoutError:
+                else:
+                    try:
+                        job = await asyncio.wait_for(
+                            self.queue.get(), max(0.0, min(self.wait, cap - loop.time())))
+                    except asyncio.TimeoutError:
+                        break
+                if size + len(job.documents) > self.max_batch:
+                    carried = job
                     break
-            loop.create_task(self._dispatch(jobs, free))
+                jobs.append(job)
+                size += len(job.documents)
+            task = loop.create_task(self._dispatch(jobs, free))
+            self.running.add(task)
+            task.add_done_callback(self.running.discard)
 
     async def _dispatch(self, jobs: list[Job], free: asyncio.Semaphore) -> None:
         """Run one gathered batch on the model (a `pipe` for each label setting in it), give
@@ -115,9 +133,16 @@ class Batcher:
     def _run(self, jobs: list[Job], labels: Labels) -> list[list[Document]]:
         """In the model's thread: one `pipe` over every job's documents."""
         if labels != self.current:
-            for extractor, default in zip(self.prompted, self.defaults):
-                wanted, glosses = (list(labels[0]), dict(labels[1])) if labels else default
-                extractor.use_labels(wanted, glosses)
+            self.current = UNSET  # until every extractor has taken them
+            try:
+                for extractor, default in zip(self.prompted, self.defaults):
+                    wanted, glosses = (list(labels[0]), dict(labels[1])) if labels else default
+                    extractor.use_labels(wanted, glosses)
+            except ValueError as err:  # too many or too long for the model: back to its own
+                for extractor, (wanted, glosses) in zip(self.prompted, self.defaults):
+                    extractor.use_labels(wanted, glosses)
+                self.current = None
+                raise LabelsRefused(str(err)) from None
             self.current = labels
         # ids unique within the batch (two requests may both send `text-1`), given back after
         batch, given = [], []
