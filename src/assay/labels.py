@@ -6,10 +6,47 @@ and the relations and mention-group members that referred to them.
 """
 from __future__ import annotations
 
+import json
+import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from assay.doc import Document
+
+# SoMeSci gives each software type the mention's role as a suffix; SOMD 2025 (built from
+# SoMeSci) has the bare types, and the same attributes and relations
+SOMESCI_ROLES = ("Usage", "Mention", "Creation", "Deposition")
+SOMESCI_SOFTWARE = ("Application", "PlugIn", "ProgrammingEnvironment", "OperatingSystem",
+                    "SoftwareCoreference")
+NAMED_MAPS = {
+    "somesci": {f"{kind}_{role}": kind for kind in SOMESCI_SOFTWARE for role in SOMESCI_ROLES},
+}
+
+
+def parse_label_map(spec: str | dict[str, str]) -> dict[str, str]:
+    """The renaming a label-map setting names: a dict as it is; a named map (`somesci`:
+    SoMeSci's `Application_Usage` ... to SOMD's `Application` ...); a JSON or TOML file of
+    `old = new`; or `old=new,old=new`. A ValueError says what is wrong with it."""
+    if isinstance(spec, dict):
+        return spec
+    if spec in NAMED_MAPS:
+        return NAMED_MAPS[spec]
+    path = Path(spec)
+    if path.suffix in (".json", ".toml"):
+        try:
+            text = path.read_text(encoding="utf-8")
+            mapping = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+        except (OSError, ValueError) as err:
+            raise ValueError(f"label map {spec}: {err}") from None
+        if not all(isinstance(v, str) for v in mapping.values()):
+            raise ValueError(f"label map {spec}: every value must be a label (old = \"new\")")
+        return mapping
+    pairs = [p.partition("=") for p in spec.split(",") if p.strip()]
+    if not pairs or any(not old.strip() or not eq or not new.strip() for old, eq, new in pairs):
+        raise ValueError(f"label map {spec!r}: give a named map ({', '.join(NAMED_MAPS)}), a "
+                         ".json or .toml file, or old=new,old=new")
+    return {old.strip(): new.strip() for old, _, new in pairs}
 
 
 @dataclass

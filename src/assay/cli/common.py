@@ -11,6 +11,8 @@ from rich.console import Console
 from assay import formats
 from assay.doc import Document
 from assay.errors import FormatError, Problems
+from assay.formats.base import only_listed
+from assay.labels import NAMED_MAPS, LabelMap, parse_label_map
 
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # an error stays one line, never wrapped
@@ -18,6 +20,18 @@ errors = Console(stderr=True, soft_wrap=True)  # an error stays one line, never 
 FORMAT_HELP = (f"one of: {', '.join(formats.FORMATS)}. somd and brat span several files: "
                "give a folder, or for somd a prefix such as data/train (data/train_texts.txt ...)")
 LENIENT_HELP = "skip bad records, count and report them, instead of stopping at the first"
+
+
+def ids_option():
+    return typer.Option(None, "--ids", help="a file of document ids, one a line (# comments): "
+                        "only these documents are read (a split kept as a list, as SoMeSci's)")
+
+
+def label_map_option():
+    return typer.Option(None, "--label-map", help="labels renamed on reading: a named map "
+                        f"({', '.join(NAMED_MAPS)}: SoMeSci's Application_Usage ... to SOMD's "
+                        "Application ...), a .json or .toml file of old = new, or "
+                        "old=new,old=new")
 
 
 def check_format(name: str | None) -> str | None:
@@ -50,9 +64,21 @@ def reading(path: Path, lenient: bool) -> Iterator[Problems]:
                      highlight=False)
 
 
-def read_all(path: Path, format: str, lenient: bool) -> list[Document]:
-    """All documents of `path` (see `read_checked`)."""
-    return list(read_checked(path, format, lenient))
+def read_all(path: Path, format: str, lenient: bool, ids: Path | None = None,
+             label_map: str | None = None) -> list[Document]:
+    """All documents of `path` (see `read_checked`); only those the file `ids` lists, when
+    given, with labels renamed by `label_map`."""
+    docs = list(read_checked(path, format, lenient))
+    try:
+        if ids:
+            docs = only_listed(docs, ids)
+        if label_map:
+            docs = list(map(LabelMap(parse_label_map(label_map)), docs))
+    except FormatError as err:
+        fail(str(err))
+    except ValueError as err:
+        fail(f"--label-map: {err}")
+    return docs
 
 
 def fail(message: str) -> None:

@@ -6,7 +6,8 @@ from pathlib import Path
 import typer
 
 from assay import formats
-from assay.cli.common import FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail, read_all
+from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail,
+                              ids_option, label_map_option, read_all)
 from assay.errors import FormatError
 from assay.formats.fit import fit
 
@@ -19,6 +20,8 @@ def run(
     from_format: str = typer.Option(..., "--from", help=FORMAT_HELP, callback=check_format),
     to_format: str = typer.Option(..., "--to", help=FORMAT_HELP, callback=check_format),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
+    ids: Path = ids_option(),
+    label_map: str = label_map_option(),
 ) -> None:
     """Convert annotated documents between formats.
 
@@ -29,7 +32,7 @@ def run(
     a format keyed by id) stops the conversion, or with --lenient is left out and counted.
     The target is replaced only when it is completely written.
     """
-    docs = read_all(source, from_format, lenient)
+    docs = read_all(source, from_format, lenient, ids, label_map)
     try:
         docs, lost = fit(docs, to_format, lenient)
         formats.write(docs, target, to_format)

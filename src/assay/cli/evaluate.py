@@ -8,11 +8,12 @@ from rich.table import Table
 
 from assay import metrics
 from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail,
-                              read_all, reading)
+                              ids_option, label_map_option, read_all, reading)
 from assay.doc import Document
 from assay.errors import FormatError
 from assay.formats import gutbrainie
 from assay.formats.base import write_json
+from assay.metrics.documents import mention_free
 from assay.metrics.gutbrainie import score_run
 from assay.tasks.gutbrainie import SUBTASKS, held_subtasks
 
@@ -31,6 +32,8 @@ def run(
     protocol: str = typer.Option("strict", help=f"one of: {', '.join(metrics.PROTOCOLS)}"),
     json_out: Path = typer.Option(None, "--json", help="also write the scores as JSON here"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
+    ids: Path = ids_option(),
+    label_map: str = label_map_option(),
 ) -> None:
     """Score predicted documents against gold ones and print a table.
 
@@ -48,7 +51,7 @@ def run(
         fail(f"unknown protocol {protocol!r}; known: {', '.join(metrics.PROTOCOLS)}")
     if (pred is None) == (model is None):
         fail("give either --pred (a file of predictions) or --model (a model to run)")
-    gold_docs = read_all(gold, format, lenient)
+    gold_docs = read_all(gold, format, lenient, ids, label_map)
     if model is not None:
         from assay.pipeline import load
 
@@ -60,11 +63,12 @@ def run(
         predicted = None
         scores = _score_run(gold_docs, pred, lenient)
     else:
-        predicted = read_all(pred, format, lenient)
-    documents = None
+        predicted = read_all(pred, format, lenient, ids, label_map)
+    documents = quiet = None
     if predicted is not None:
         scores = _evaluate(gold_docs, predicted, protocol)
         documents = metrics.coverage(gold_docs, predicted)
+        quiet = mention_free(gold_docs, predicted)
     scores = metrics.to_json(scores)
     if not any(s["support"] for s in scores.values()):
         fail(f"{gold} holds nothing that the {protocol} protocol scores (support 0 in every "
@@ -81,6 +85,12 @@ def run(
     if documents is not None:
         _say_coverage(documents)
         scores["documents"] = documents
+    if quiet and quiet["mention_free"]:
+        console.print(f"sentences without a gold entity: {quiet['mention_free']} of "
+                      f"{quiet['sentences']}; {quiet['false_positives']} entities predicted in "
+                      f"them ({quiet['per_1000']} per 1,000 such sentences; "
+                      f"{quiet['share_with_any']:.1%} of them have one)", highlight=False)
+        scores["mention_free"] = quiet
     console.print("macro P and R, and the scores of each label, are in the --json output")
     if json_out:
         try:

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from assay.cli.common import FORMAT_HELP, LENIENT_HELP, check_format, console, read_all
+from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, ids_option,
+                              label_map_option, read_all)
 from assay.stats import corpus_stats
 
 NAME = "stats"
@@ -18,12 +19,14 @@ def run(
     format: str = typer.Option(..., "--format", "-f", help=FORMAT_HELP, callback=check_format),
     as_json: bool = typer.Option(False, "--json", help="print JSON instead of tables"),
     lenient: bool = typer.Option(False, help=LENIENT_HELP),
+    ids: Path = ids_option(),
+    label_map: str = label_map_option(),
 ) -> None:
     """Count documents, sentences, entities and relations by label, nesting, overlap and lengths.
 
     Example: assay stats ../shared/datasets/somd2025/train --format somd
     """
-    stats = corpus_stats(read_all(path, format, lenient))
+    stats = corpus_stats(read_all(path, format, lenient, ids, label_map))
     if as_json:
         console.print_json(json.dumps(stats))
         return

@@ -16,6 +16,23 @@ from assay.errors import FormatError, InvalidDocument, Problems
 BOM = "\ufeff"
 
 
+def listed_ids(path: str | Path) -> set[str]:
+    """The document ids a file lists, one a line (`#` starts a comment)."""
+    lines = (line.split("#")[0].strip() for line in read_text(path).splitlines())
+    return {line for line in lines if line}
+
+
+def only_listed(docs: Iterable[Document], ids_file: str | Path) -> list[Document]:
+    """The documents whose ids the file lists; every id listed must be among them."""
+    ids = listed_ids(ids_file)
+    kept = [d for d in docs if d.id in ids]
+    missing = ids - {d.id for d in kept}
+    if missing:
+        raise FormatError(f"lists {len(missing)} document id(s) that the data lacks, e.g. "
+                          f"{', '.join(sorted(missing)[:3])}", ids_file)
+    return kept
+
+
 def load_json(path: str | Path) -> Any:
     """Parse a JSON file; a syntax error, a truncated file or a key repeated in one object
     (which JSON parsers resolve by keeping the last, silently) names file and line."""

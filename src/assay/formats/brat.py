@@ -12,8 +12,9 @@
 - `N1  Reference T1 DB:ID  text`: a normalisation, the first of an entity becomes its `kb_id`;
 - `A`, `M`, `#` and `*` lines are kept verbatim in `meta["brat_other"]` and written back.
 
-The path is a folder of `.ann`/`.txt` pairs (document id = file stem), or one `.ann` / `.txt`
-file or its stem. Writing takes a folder.
+The path is a folder of `.ann`/`.txt` pairs (document id = file stem), a folder whose
+sub-folders hold them (SoMeSci's four subsets; the ids must then be unique), or one `.ann` /
+`.txt` file or its stem. Writing takes a folder.
 """
 from __future__ import annotations
 
@@ -33,9 +34,16 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
     problems = problems or Problems()
     path = Path(path)
     if path.is_dir():
-        stems = sorted(p.with_suffix("") for p in path.glob("*.ann"))
+        stems = sorted(p.with_suffix("") for p in path.glob("*.ann")) or \
+            sorted(p.with_suffix("") for p in path.glob("*/**/*.ann"))
         if not stems:
-            raise FormatError("no .ann files in this folder", path)
+            raise FormatError("no .ann files in this folder or its sub-folders", path)
+        named = {}
+        for stem in stems:
+            if stem.name in named:
+                raise FormatError(f"two documents are named {stem.name!r} (document id = file "
+                                  f"name): {named[stem.name]} and {stem}", path)
+            named[stem.name] = stem
     else:
         stems = [path.with_suffix("") if path.suffix in (".ann", ".txt") else path]
     for stem in stems:

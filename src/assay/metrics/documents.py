@@ -2,6 +2,7 @@
 disjoint / merged evaluation of SRU-NER."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import replace
 
 from assay.doc import Document
@@ -74,3 +75,29 @@ def _typed(doc: Document, types: set[str]) -> Document:
 
 def _dataset(doc: Document) -> str:
     return str(doc.meta.get("dataset", "data"))
+
+
+def mention_free(gold: list[Document], predicted: list[Document]) -> dict:
+    """How quiet predictions are where the gold has nothing: over the gold's sentences that
+    hold no gold entity, the predicted entities that start in them (each a false positive),
+    per 1,000 such sentences, and the share of them with any prediction. Whole papers are
+    mostly such sentences; benchmark sentence sets hardly hold any."""
+    from assay.text.sentences import split_sentences
+
+    by_id = {}
+    for doc in predicted:
+        by_id.setdefault(doc.id, doc)
+    sentences = free = noisy = false = 0
+    for doc in gold:
+        starts = sorted(e.start for e in by_id[doc.id].entities) if doc.id in by_id else []
+        for s, e in doc.sentences or split_sentences(doc.text) or [(0, len(doc.text))]:
+            sentences += 1
+            if any(s <= g.start < e for g in doc.entities):
+                continue
+            free += 1
+            n = bisect_left(starts, e) - bisect_left(starts, s)
+            false += n
+            noisy += n > 0
+    return {"sentences": sentences, "mention_free": free, "false_positives": false,
+            "per_1000": round(1000 * false / free, 1) if free else None,
+            "share_with_any": round(noisy / free, 4) if free else None}

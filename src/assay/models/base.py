@@ -150,10 +150,25 @@ class TorchExtractor:
 
     @classmethod
     def create(cls, config, schema: Schema):
-        """A new model on pretrained encoder weights, for training."""
+        """A new model for training: on pretrained encoder weights, or with `init_from` on the
+        weights of an earlier model of the same family and labels."""
         from assay.models.encoders import load_tokenizer
 
-        return cls._build(config, schema, True, load_tokenizer(config.encoder))
+        extractor = cls._build(config, schema, True, load_tokenizer(config.encoder))
+        if config.init_from:
+            from assay.pipeline import resolve_model
+
+            earlier = resolve_model(config.init_from)
+            _, _, known = read_dir(earlier)
+            # the output space is the two label lists (the pairs a relation allows are not)
+            if (known.entity_labels, list(known.relation_labels)) != \
+                    (schema.entity_labels, list(schema.relation_labels)):
+                raise ValueError(f"model.init_from {config.init_from}: its labels are not this "
+                                 f"data's ({known.entity_labels} and "
+                                 f"{list(known.relation_labels)}, against "
+                                 f"{schema.entity_labels} and {list(schema.relation_labels)})")
+            load_weights(extractor.module, earlier)
+        return extractor
 
     @classmethod
     def load(cls, path: Path):

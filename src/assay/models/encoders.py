@@ -109,6 +109,10 @@ class EncoderSettings(BaseModel):
     normalise_spaces: bool = Field(False, description="read every whitespace character but "
                                    "newlines as a plain space (the GutBrainIE paper's "
                                    "preprocessing); offsets stay the original's")
+    init_from: str | None = Field(None, description="a model directory or shipped model of "
+                                  "the same family and labels whose weights training starts "
+                                  "from (a pre-training stage's output; the shipped `software` "
+                                  "to go on training it on more data)")
 
     def model_text(self, text: str) -> str:
         """The text as the model reads it: the same length as `text`, character for

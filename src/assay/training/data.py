@@ -8,13 +8,15 @@ label, seen once an epoch: it trains exactly as before Mixes existed.
 from __future__ import annotations
 
 import random
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assay import formats
 from assay.doc import Document
 from assay.errors import Problems
-from assay.labels import LabelMap
+from assay.formats.base import listed_ids, only_listed
+from assay.labels import LabelMap, parse_label_map
 from assay.models.contract import EVERYTHING, Annotated
 from assay.training.recipe import DataConfig, RecipeError, SourceConfig
 
@@ -29,6 +31,7 @@ class TrainingData:
     annotates: list[Annotated]        # what each source annotates
     weights: list[float]              # how often each source's examples are seen an epoch
     inverse: bool = False             # sample sources inversely to their size
+    empty_weights: list[float] | None = None  # the same for examples without entities
 
     @property
     def annotated(self) -> list[Annotated]:
@@ -54,11 +57,14 @@ class TrainingData:
 
 
 def read_docs(paths: list[str], format: str, lenient: bool, relabel: LabelMap | None = None,
-              say=print) -> list[Document]:
-    """The documents of these files, read with `format`; with `lenient`, bad records are
-    skipped and counted (the count said), else the first stops the run."""
+              say=print, ids: str | None = None) -> list[Document]:
+    """The documents of these files, read with `format` (only those the file `ids` lists,
+    when given); with `lenient`, bad records are skipped and counted (the count said), else
+    the first stops the run."""
     problems = Problems(strict=not lenient)
     docs = [d for p in paths for d in formats.read(p, format, problems)]
+    if ids:
+        docs = only_listed(docs, ids)
     if problems.errors:
         say(f"{', '.join(paths)}: {problems.summary()}")
     if relabel:
@@ -69,7 +75,7 @@ def read_docs(paths: list[str], format: str, lenient: bool, relabel: LabelMap | 
 
 
 def label_map(source: SourceConfig) -> LabelMap:
-    return LabelMap(source.label_map, source.label_prefix,
+    return LabelMap(parse_label_map(source.label_map), source.label_prefix,
                     None if source.labels is None else frozenset(source.labels),
                     None if source.relations is None else frozenset(source.relations))
 
@@ -80,7 +86,8 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
     mix = bool(data.sources)
     docs, source, annotates, dev = [], [], [], []
     for k, s in enumerate(sources):
-        read = read_docs(s.train, s.format, s.lenient or data.lenient, label_map(s), say)
+        read = read_docs(s.train, s.format, s.lenient or data.lenient, label_map(s), say,
+                         s.train_ids)
         if s.part:
             read = part(read, s.part)
             say(f"source {s.name}: part {s.part} of its training documents, {len(read)}")
@@ -96,11 +103,13 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
         # named apart: dev documents of two sources may share ids (CoNLL numbers them 1, 2, ...),
         # and scoring pairs predictions with gold documents by id
         dev += [replace(tag_dataset(d, s.name), id=f"{s.name}/{d.id}") for d in
-                read_docs(s.dev, s.format, s.lenient or data.lenient, label_map(s), say)]
+                read_docs(s.dev, s.format, s.lenient or data.lenient, label_map(s), say,
+                          s.dev_ids)]
     if data.dev:
         dev += read_docs([data.dev], data.format, data.lenient, say=say)
     training = TrainingData(docs, source, [s.name for s in sources], annotates,
-                            [s.weight for s in sources], data.sampling == "inverse")
+                            [s.weight for s in sources], data.sampling == "inverse",
+                            [s.empty_weight for s in sources])
     if data.dev_ids:
         ids = dev_ids(docs, Path(data.dev_ids))
         kept = [k for k, d in enumerate(docs) if d.id not in ids]
@@ -134,8 +143,7 @@ def _annotates(source: SourceConfig, docs: list[Document]) -> Annotated:
 
 def dev_ids(docs: list[Document], ids_file: Path) -> set[str]:
     """The document ids the file lists (one a line, # comments); every one must be in `docs`."""
-    lines = (line.split("#")[0].strip() for line in ids_file.read_text().splitlines())
-    ids = {line for line in lines if line}
+    ids = listed_ids(ids_file)
     missing = ids - {d.id for d in docs}
     if missing:
         raise RecipeError(f"data.dev_ids: {ids_file} lists {len(missing)} ids that the training "
@@ -154,21 +162,34 @@ class EpochSampler:
     epoch on average (every one `int(weight)` times, plus a random share of them for the
     fraction); with `inverse`, sampling is inverse to source size as SRU-NER's: the epoch is
     the mean source size in all, each source giving an equal share of it (times its weight).
+    `empty` marks the examples that hold no annotation (a paper's sentences that mention
+    nothing): a source's are seen `empty_weights[k]` times as often as its others.
     The epoch's size is the same every epoch, and one-source data at weight 1 is every example
     once, in the order given."""
 
-    def __init__(self, example_sources: list[int], weights: list[float], inverse: bool):
-        self.members = [[i for i, s in enumerate(example_sources) if s == k]
-                        for k in range(len(weights))]
-        sizes = [len(m) for m in self.members]
+    def __init__(self, example_sources: list[int], weights: list[float], inverse: bool,
+                 empty: list[bool] | None = None, empty_weights: list[float] | None = None):
+        empty = empty or [False] * len(example_sources)
+        empty_weights = empty_weights or [1.0] * len(weights)
+        members = [[i for i, s in enumerate(example_sources) if s == k]
+                   for k in range(len(weights))]
+        sizes = [len(m) for m in members]
         present = [n for n in sizes if n]
         share = sum(present) / max(1, len(present)) ** 2  # the mean size over the sources
-        self.quota = [round(w * (share if inverse and n else n)) for w, n in zip(weights, sizes)]
+        self.groups: list[tuple[list[int], int]] = []  # (examples, how many an epoch)
+        self.quota = []
+        for k, (w, n) in enumerate(zip(weights, sizes)):
+            whole = w * (share if inverse and n else n)
+            parts = [[i for i in members[k] if empty[i] == flag] for flag in (False, True)]
+            quotas = [round(whole * len(parts[0]) / max(1, n)),
+                      round(whole * len(parts[1]) / max(1, n) * empty_weights[k])]
+            self.groups += [(p, q) for p, q in zip(parts, quotas) if p]
+            self.quota.append(sum(quotas))
         starved = [k for k, (n, q) in enumerate(zip(sizes, self.quota)) if n and not q]
         if starved:
             raise RecipeError(f"data.sources[{starved[0]}]: its weight gives it no example "
                               "an epoch; raise it")
-        self.identity = self.quota == sizes
+        self.identity = self.quota == sizes and all(len(m) == q for m, q in self.groups)
 
     def __len__(self) -> int:
         return sum(self.quota)
@@ -179,10 +200,63 @@ class EpochSampler:
             return list(range(len(self)))
         rng = random.Random(seed)
         chosen: list[int] = []
-        for members, quota in zip(self.members, self.quota):
-            if not members:
-                continue
+        for members, quota in self.groups:
             rounds, rest = divmod(quota, len(members))
             chosen += members * rounds + rng.sample(members, rest)
         rng.shuffle(chosen)  # copies of an example apart, not side by side in one batch
         return chosen
+
+
+def example_span(example) -> tuple[int, int] | None:
+    """The characters of its document an example covers (a window's units), or None for an
+    example that is not a window of text (a whole document)."""
+    units = getattr(example, "units", None)
+    return (units[0][0], units[-1][1]) if units else None
+
+
+def without_entities(examples: list, docs: list[Document]) -> list[bool]:
+    """For each example, whether its window holds no gold entity (False for other examples)."""
+    starts = [sorted(e.start for e in d.entities) for d in docs]
+    marks = []
+    for x in examples:
+        span = example_span(x)
+        if span is None:
+            marks.append(False)
+            continue
+        found = starts[x.doc]
+        marks.append(bisect_left(found, span[1]) == bisect_left(found, span[0]))
+    return marks
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+MIN_OVERLAP = 20  # letters and digits; shorter sentences ("Statistical analysis") recur anyway
+
+
+def in_dev(examples: list, docs: list[Document], dev: list[Document]) -> list[bool]:
+    """For each example, whether its window's text is that of a dev sentence, inside one, or
+    holds one, compared on letters and digits alone (a sentence set tokenised with spaces,
+    as SOMD's, matches the running text it was cut from, as SoMeSci's). Windows and sentences
+    of fewer than MIN_OVERLAP letters and digits are not compared."""
+    from assay.text.sentences import split_sentences
+
+    keys = {k for d in dev for s, e in (d.sentences or split_sentences(d.text))
+            if len(k := _letters(d.text[s:e])) >= MIN_OVERLAP}
+    dev_text = "\0".join(keys)
+    texts = []
+    for x in examples:
+        span = example_span(x)
+        texts.append(_letters(docs[x.doc].text[span[0]:span[1]]) if span else "")
+    marks = [len(t) >= MIN_OVERLAP and t in dev_text for t in texts]
+    joined, starts, at = "\0".join(texts), [], 0
+    for t in texts:
+        starts.append(at)
+        at += len(t) + 1
+    for key in keys:  # a dev sentence inside a longer window
+        found = joined.find(key)
+        while found >= 0:
+            marks[bisect_right(starts, found) - 1] = True
+            found = joined.find(key, found + 1)
+    return marks

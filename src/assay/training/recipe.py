@@ -11,6 +11,7 @@ from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_valid
 
 from assay import formats
 from assay.errors import RecipeError
+from assay.labels import parse_label_map
 from assay.metrics import PROTOCOLS
 from assay.models.registry import family
 
@@ -37,9 +38,14 @@ class SourceConfig(BaseModel):
     format: str
     train: list[str] = Field(min_length=1, description="files or folders, read and joined")
     dev: list[str] = Field([], description="its dev files, joined to the others' for selection")
-    label_map: dict[str, str] = Field({}, description="labels renamed on reading, entity and "
-                                      "relation labels alike, e.g. {Application_Usage = "
-                                      "\"Application\"}")
+    train_ids: str | None = Field(None, description="a file of document ids (one a line, # "
+                                  "comments): only these of `train` are read (a split kept "
+                                  "as a list, as SoMeSci's)")
+    dev_ids: str | None = Field(None, description="the same for `dev`")
+    label_map: dict[str, str] | str = Field({}, description="labels renamed on reading, entity "
+                                            "and relation labels alike, e.g. "
+                                            "{Application_Usage = \"Application\"}; or a named "
+                                            "map (\"somesci\"), or a .json or .toml file of them")
     label_prefix: str = Field("", description="put before every label after the map")
     labels: list[str] | None = Field(None, description="the entity types it annotates (after "
                                      "the map); entities of other types are left out and "
@@ -49,6 +55,10 @@ class SourceConfig(BaseModel):
                                         "out and counted. Default: every type it holds")
     weight: float = Field(1.0, gt=0, description="how many times an epoch each of its "
                           "examples is seen, on average (0.5: a random half each epoch)")
+    empty_weight: float = Field(1.0, ge=0, description="how often, relative to its other "
+                                "examples, an example holding no entity is seen (a paper's "
+                                "sentences that mention nothing): 0.2 trains on a random "
+                                "fifth of them each epoch, 0 on none")
     part: str | None = Field(None, description="\"k/n\": only the k-th of n parts of its "
                              "training documents, drawn at random with a fixed seed (0), so "
                              "that \"1/2\" and \"2/2\" of two files of the same documents in "
@@ -67,6 +77,12 @@ class SourceConfig(BaseModel):
     @classmethod
     def _known_format(cls, value):
         return known_format(value)
+
+    @field_validator("label_map")
+    @classmethod
+    def _readable_map(cls, value):
+        parse_label_map(value)
+        return value
 
     @field_validator("train", "dev", mode="before")
     @classmethod
@@ -90,6 +106,12 @@ class DataConfig(BaseModel):
         "unknown", description="a type a source does not annotate, in its documents: unknown "
         "(no loss either way: the Mix's point) or negative (every source taken to annotate "
         "every type, as plain concatenation does; for comparison)")
+    drop_dev_sentences: bool = Field(False, description="leave out of training every "
+                                     "example whose text is that of a dev sentence (or "
+                                     "inside one, or holding one), compared on letters and "
+                                     "digits; for corpora cut from one another (SOMD from "
+                                     "SoMeSci). The count is said and kept in "
+                                     "training_data.json")
     dev: str | None = Field(None, description="for selection (read with `format`); without "
                             "it or the sources' own, the last epoch wins")
     dev_ids: str | None = Field(None, description="instead of `dev`: a file of document ids (one "
@@ -174,7 +196,8 @@ class Recipe(BaseModel):
 
 
 def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) -> Recipe:
-    """The validated recipe at `path`; `overrides` maps dotted keys (`train.seed`) to values."""
+    """The validated recipe at `path`; `overrides` maps dotted keys (`train.seed`,
+    `data.sources.somesci.empty_weight`) to values."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -183,10 +206,18 @@ def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) ->
     except tomllib.TOMLDecodeError as err:
         raise RecipeError(f"{path}: not valid TOML: {err}") from None
     for key, value in (overrides or {}).items():
-        table, _, name = key.partition(".")
-        if not name or not isinstance(data.get(table), dict):
-            raise RecipeError(f"{path}: cannot override {key!r}: give table.key, e.g. train.seed")
-        data[table][name] = value
+        *within, name = key.split(".")
+        node = data
+        for step in within:  # a table by name; a source of data.sources by its name
+            if isinstance(node, list):
+                node = next((x for x in node if isinstance(x, dict) and x.get("name") == step),
+                            None)
+            else:
+                node = node.get(step) if isinstance(node, dict) else None
+        if not within or not isinstance(node, dict):
+            raise RecipeError(f"{path}: cannot override {key!r}: give table.key, e.g. "
+                              "train.seed, or data.sources.NAME.key for a named source")
+        node[name] = value
     try:
         recipe = Recipe(**data)
         recipe.model_config_object()

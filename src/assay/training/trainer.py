@@ -27,7 +27,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
 from assay import metrics
 from assay.doc import Document
 from assay.models.registry import family
-from assay.training.data import EpochSampler, TrainingData, read_sources
+from assay.training.data import (EpochSampler, TrainingData, in_dev, read_sources,
+                                 without_entities)
 from assay.training.recipe import Recipe, RecipeError
 
 CHECKPOINT = "checkpoint"
@@ -57,8 +58,7 @@ class Trainer:
         if self.extractor.skipped:
             self.say(f"{self.extractor.skipped} training annotations are left out: "
                      f"{self.extractor.skip_reason}")
-        self.sampler = EpochSampler([data.source[e.doc] for e in self.examples], data.weights,
-                                    data.inverse)
+        self.sampler = self.sample(recipe.data.drop_dev_sentences)
         if len(data.names) > 1:
             self.say("sources (documents, examples an epoch): " + ", ".join(
                 f"{name} ({n}, {quota})" for (name, n), quota in
@@ -75,6 +75,35 @@ class Trainer:
             (step + 1) / max(1, warmup), max(0.0, (total - step) / max(1, total - warmup))))
         self.state = {"epoch": 0, "best": None, "best_epoch": None, "bad_epochs": 0}
         self.average = WeightAverage(self.extractor.module, self.cfg.ema) if self.cfg.ema else None
+
+    def sample(self, drop_dev: bool) -> EpochSampler:
+        """The sampler of the examples (those that are dev sentences left out first, with
+        `drop_dev`); what each source gives is said and written to training_data.json."""
+        docs, counts = self.data.docs, {}
+        if drop_dev and self.dev_docs:
+            leaked = in_dev(self.examples, docs, self.dev_docs)
+            for x, bad in zip(self.examples, leaked):
+                if bad:
+                    name = self.data.names[self.data.source[x.doc]]
+                    counts.setdefault(name, {"dev_sentences_left_out": 0})
+                    counts[name]["dev_sentences_left_out"] += 1
+            self.examples = [x for x, bad in zip(self.examples, leaked) if not bad]
+            left_out = ", ".join(f"{c['dev_sentences_left_out']} of {name}"
+                                 for name, c in counts.items())
+            self.say(f"{sum(leaked)} training examples are dev sentences, left out ({left_out})"
+                     if left_out else "no training example is a dev sentence")
+        empty = without_entities(self.examples, docs)
+        sources = [self.data.source[x.doc] for x in self.examples]
+        sampler = EpochSampler(sources, self.data.weights, self.data.inverse, empty,
+                               self.data.empty_weights)
+        for k, name in enumerate(self.data.names):
+            mine = [e for s, e in zip(sources, empty) if s == k]
+            counts[name] = {**counts.get(name, {}), "documents": self.data.source.count(k),
+                            "examples": len(mine), "without_entities": sum(mine),
+                            "an_epoch": sampler.quota[k]}
+        self.output.mkdir(parents=True, exist_ok=True)
+        (self.output / "training_data.json").write_text(json.dumps(counts, indent=2))
+        return sampler
 
     # -- checkpoints -------------------------------------------------------------------------
     def save_checkpoint(self) -> None:

@@ -51,9 +51,6 @@ class GenerativeConfig(EncoderSettings):
                                 "both its mentions are among the NER decoder's entities "
                                 "(paradigms 1 and 3: the others' NER decoder names no entity "
                                 "that is in a relation)")
-    init_from: str | None = Field(None, description="a generative model directory whose "
-                                  "weights this one starts from (a pre-training stage's "
-                                  "output, on `assay augment` sentences); the same labels")
     max_output: int = Field(160, ge=4, description="tokens each decoder may generate for a "
                             "window; an output cut there is counted in the document's meta "
                             "`generative.cut`")

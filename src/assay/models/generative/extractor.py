@@ -4,13 +4,12 @@ reverse decoders' union, then the anchor filter), save and load."""
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 from typing import Iterator
 
 import torch
 
 from assay.doc import Document, Entity, Relation
-from assay.models.base import TorchExtractor, load_weights, read_dir, with_predictions
+from assay.models.base import TorchExtractor, with_predictions
 from assay.models.contract import Annotated
 from assay.models.encoders import (adapt_encoder, build_encoder, quiet_transformers,
                                    resolve_backbone)
@@ -39,23 +38,6 @@ class GenerativeExtractor(TorchExtractor):
         self.epoch: int | None = None  # set by the Trainer; None: every loss term on
 
     # -- construction ---------------------------------------------------------------------
-    @classmethod
-    def create(cls, config: GenerativeConfig, schema: Schema) -> "GenerativeExtractor":
-        """A new model to train: pretrained encoder (and decoder) weights, or with
-        `init_from` the weights of an earlier generative model of the same labels."""
-        extractor = super().create(config, schema)
-        if config.init_from:
-            _, _, earlier = read_dir(Path(config.init_from))
-            # the output space is the two label lists (the pairs a relation allows are not)
-            if (earlier.entity_labels, list(earlier.relation_labels)) != \
-                    (schema.entity_labels, list(schema.relation_labels)):
-                raise ValueError(f"model.init_from {config.init_from}: its labels are not this "
-                                 f"data's ({earlier.entity_labels} and "
-                                 f"{list(earlier.relation_labels)}, against "
-                                 f"{schema.entity_labels} and {list(schema.relation_labels)})")
-            load_weights(extractor.module, Path(config.init_from))
-        return extractor
-
     @classmethod
     def _build(cls, config: GenerativeConfig, schema: Schema, pretrained: bool, tokenizer,
                encoder_config: dict | None = None) -> "GenerativeExtractor":
