@@ -90,3 +90,61 @@ def test_serve_and_the_ray_engine_refuse_what_they_cannot_run(tmp_path):
         result = invoke("extract", "--engine", "ray", *args) if "--engine" not in args else \
             invoke("extract", *args)
         assert result.exit_code == 1 and said in result.output, result.output
+
+
+def brat_subsets(root):
+    """Two subsets of a corpus in sub-folders, as SoMeSci's: a software sentence and a
+    sentence without any mention in each document."""
+    for subset, name, text in (("methods", "P1", "We used SPSS 22. Mice were fed."),
+                               ("articles", "P2", "Cells grew well. Data went to SPSS 22.")):
+        (root / subset).mkdir(parents=True)
+        (root / subset / f"{name}.txt").write_text(text)
+        start = text.index("SPSS")
+        (root / subset / f"{name}.ann").write_text(
+            f"T1\tApplication_Usage {start} {start + 4}\tSPSS\n"
+            f"T2\tVersion {start + 5} {start + 7}\t22\nR1\tVersion_of Arg1:T2 Arg2:T1\n")
+    return root
+
+
+def test_stats_and_evaluate_read_a_listed_split_with_a_label_map(tmp_path):
+    corpus = brat_subsets(tmp_path / "corpus")
+    (tmp_path / "ids.txt").write_text("# the devel split\nP2\n")
+    result = invoke("stats", corpus, "--format", "brat", "--json", "--ids", tmp_path / "ids.txt",
+                    "--label-map", "somesci")
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.output)
+    assert stats["documents"] == 1 and stats["entities_by_label"] == {"Application": 1,
+                                                                       "Version": 1}
+    result = invoke("evaluate", "--gold", corpus, "--pred", corpus, "--format", "brat",
+                    "--label-map", "Application_Usage=Application", "--json", tmp_path / "s.json")
+    assert result.exit_code == 0, result.output
+    assert "sentences without a gold entity: 2 of 4; 0 entities predicted" in result.output
+    quiet = json.loads((tmp_path / "s.json").read_text())["mention_free"]
+    assert quiet == {"sentences": 4, "mention_free": 2, "false_positives": 0, "per_1000": 0.0,
+                     "share_with_any": 0.0}
+    (tmp_path / "ids.txt").write_text("P3\n")
+    result = invoke("stats", corpus, "--format", "brat", "--ids", tmp_path / "ids.txt")
+    assert result.exit_code == 1 and "ids.txt: lists 1 document id(s) that the data lacks, e.g. P3" \
+        in result.output
+    result = invoke("stats", corpus, "--format", "brat", "--label-map", "A=")
+    assert result.exit_code == 1 and "--label-map: label map 'A='" in result.output
+
+
+def test_a_false_positive_in_a_mention_free_sentence_is_counted():
+    from assay.doc import Document, Entity
+    from assay.metrics.documents import mention_free
+
+    gold = Document("d", "We used SPSS. Mice were fed. Rats too.", [Entity(8, 12, "Application")])
+    pred = Document("d", gold.text, [Entity(8, 12, "Application"), Entity(14, 18, "Application")])
+    assert mention_free([gold], [pred]) == {"sentences": 3, "mention_free": 2,
+                                            "false_positives": 1, "per_1000": 500.0,
+                                            "share_with_any": 0.5}
+
+
+def test_brat_sub_folders_must_not_repeat_a_document_name(tmp_path):
+    corpus = brat_subsets(tmp_path / "corpus")
+    for suffix in (".txt", ".ann"):
+        copied = (corpus / "methods" / f"P1{suffix}").read_text()
+        (corpus / "articles" / f"P1{suffix}").write_text(copied)
+    result = invoke("stats", corpus, "--format", "brat")
+    assert result.exit_code == 1 and "two documents are named 'P1'" in result.output

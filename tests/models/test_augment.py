@@ -110,7 +110,12 @@ def test_init_from_starts_from_an_earlier_models_weights(tmp_path, encoder):
     second = fam.extractor.create(fam.config(encoder=str(encoder), decoder_layers=1,
                                              init_from=str(tmp_path / "pre")), schema)
     assert torch.equal(second.module.symbols.weight, first.module.symbols.weight)
-    other = Schema(["Application"], {})
-    with pytest.raises(ValueError, match="labels are not this data's"):
-        fam.extractor.create(fam.config(encoder=str(encoder), decoder_layers=1,
-                                        init_from=str(tmp_path / "pre")), other)
+    # other labels: what they size starts fresh, the rest is the earlier model's
+    third = fam.extractor.create(fam.config(encoder=str(encoder), decoder_layers=1,
+                                            init_from=str(tmp_path / "pre")),
+                                 Schema(["Application"], {}))
+    assert "symbols.weight" in third.fresh  # one row a label
+    earlier = first.module.state_dict()
+    kept = [n for n, t in third.module.state_dict().items() if n not in third.fresh]
+    assert kept and all(torch.equal(third.module.state_dict()[n], earlier[n]) for n in kept
+                        if n in earlier and earlier[n].shape == third.module.state_dict()[n].shape)

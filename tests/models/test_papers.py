@@ -114,3 +114,12 @@ def test_training_can_start_from_an_earlier_model(tmp_path, encoder):
     assert after == before  # the same weights, scored on the same dev
     doc = load_model(tmp_path / "b" / "model").predict([Document("x", "We used ImageJ.")])
     assert next(iter(doc)).id == "x"
+
+
+def test_units_may_split_where_letters_meet_digits():
+    from assay.text.units import unit_spans
+
+    text = "SPM12 and GENEPOP v4.0"
+    pieces = lambda **kw: [text[s:e] for s, e in unit_spans(text, **kw)]  # noqa: E731
+    assert pieces() == ["SPM12", "and", "GENEPOP", "v4", ".", "0"]
+    assert pieces(split_digits=True) == ["SPM", "12", "and", "GENEPOP", "v", "4", ".", "0"]

@@ -117,6 +117,18 @@ def read_dir(path: Path) -> tuple[dict, dict, Schema]:
     return data["model"], data["encoder_config"], Schema.load(path / "schema.json")
 
 
+def load_fitting(module: nn.Module, path: Path) -> list[str]:
+    """Fill `module` from `path`'s weights where a tensor of the same name has the same shape;
+    the names of the weights left as they were (another model's label lists size them)."""
+    from safetensors.torch import load_file
+
+    reference = module.state_dict()
+    state = {n: t.to(reference[n].dtype) for n, t in load_file(str(path / WEIGHTS)).items()
+             if n in reference and t.shape == reference[n].shape}
+    module.load_state_dict(state, strict=False)
+    return sorted(set(trainable_state(module)) - set(state))
+
+
 def load_weights(module: nn.Module, path: Path) -> None:
     """Fill `module` from `path`'s weights; what is missing must be frozen parameters."""
     from safetensors.torch import load_file
@@ -141,6 +153,7 @@ class TorchExtractor:
     family: ClassVar[Family]
     skip_reason: str = ""
     skipped: int = 0
+    fresh: list[str] = []  # parameters `init_from` could not fill (their labels differ)
 
     def __init__(self, config, schema: Schema, module: nn.Module, tokenizer, encoder_config: dict):
         self.config, self.schema, self.module, self.tokenizer = config, schema, module, tokenizer
@@ -161,13 +174,11 @@ class TorchExtractor:
             earlier = resolve_model(config.init_from)
             _, _, known = read_dir(earlier)
             # the output space is the two label lists (the pairs a relation allows are not)
-            if (known.entity_labels, list(known.relation_labels)) != \
+            if (known.entity_labels, list(known.relation_labels)) == \
                     (schema.entity_labels, list(schema.relation_labels)):
-                raise ValueError(f"model.init_from {config.init_from}: its labels are not this "
-                                 f"data's ({known.entity_labels} and "
-                                 f"{list(known.relation_labels)}, against "
-                                 f"{schema.entity_labels} and {list(schema.relation_labels)})")
-            load_weights(extractor.module, earlier)
+                load_weights(extractor.module, earlier)
+            else:  # other labels (roles kept, say): the layers they size start fresh
+                extractor.fresh = load_fitting(extractor.module, earlier)
         return extractor
 
     @classmethod
@@ -257,7 +268,8 @@ class TorchExtractor:
 
     def prediction_inputs(self, docs: list[Document]) -> list:
         """What `batches` is given for these documents when predicting: their windows."""
-        return make_windows(docs, self.tokenizer, self.window_length)
+        return make_windows(docs, self.tokenizer, self.window_length,
+                            split_digits=self.config.split_digits)
 
     def answer(self, doc: Document, entities: list[Entity], relations: list[Relation]
                ) -> Document:

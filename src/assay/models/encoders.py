@@ -109,6 +109,9 @@ class EncoderSettings(BaseModel):
     normalise_spaces: bool = Field(False, description="read every whitespace character but "
                                    "newlines as a plain space (the GutBrainIE paper's "
                                    "preprocessing); offsets stay the original's")
+    split_digits: bool = Field(False, description="units (what the model labels) split also "
+                               "where letters meet digits, `SPM12` as `SPM` and `12`: for "
+                               "corpora that mark a version glued to a name (SoMeSci)")
     init_from: str | None = Field(None, description="a model directory or shipped model of "
                                   "the same family and labels whose weights training starts "
                                   "from (a pre-training stage's output; the shipped `software` "

@@ -42,14 +42,15 @@ def sentence_spans(doc: Document) -> list[Span]:
 
 
 def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
-                 cut_at_entities: bool = False) -> list[Window]:
+                 cut_at_entities: bool = False, split_digits: bool = False) -> list[Window]:
     """Windows over every sentence of `docs`. With `cut_at_entities`, units are also split at
-    gold entity boundaries (training), so that every entity covers whole units."""
+    gold entity boundaries (training), so that every entity covers whole units; with
+    `split_digits`, where letters meet digits (see `unit_spans`)."""
     pending: list[tuple[int, list[Span], list[int], list[list[int]]]] = []
     for k, doc in enumerate(docs):
         cuts = [p for e in doc.entities for p in e.span] if cut_at_entities else ()
         for s, e in sentence_spans(doc):
-            units = unit_spans(doc.text, s, e, cuts)
+            units = unit_spans(doc.text, s, e, cuts, split_digits)
             if units:
                 pending.append((k, units, shape_ids(doc.text, units), char_ids(doc.text, units)))
     if not pending:

@@ -10,6 +10,7 @@ from assay.doc import Span
 from assay.text.tokens import pattern_spans
 
 _UNIT = re.compile(r"\w+|[^\w\s]")
+_UNIT_APART = re.compile(r"[^\W\d]+|\d+|[^\w\s]")  # letters and digits apart: SPM | 12
 
 #: word-shape classes; the shape id of a unit is `2 * class + attached`, where `attached` says
 #: that no space separates it from the unit before (the pieces of a URL or a version number)
@@ -18,10 +19,11 @@ N_SHAPES = 2 * len(SHAPES)
 
 
 def unit_spans(text: str, start: int = 0, end: int | None = None,
-               cuts: Iterable[int] = ()) -> list[Span]:
+               cuts: Iterable[int] = (), split_digits: bool = False) -> list[Span]:
     """The units of `text[start:end]` as character spans, split further at every offset in
-    `cuts` (entity boundaries) that falls inside one."""
-    return pattern_spans(_UNIT, text, start, end, cuts)
+    `cuts` (entity boundaries) that falls inside one; with `split_digits`, also where
+    letters meet digits (`SPM12` is `SPM` and `12`)."""
+    return pattern_spans(_UNIT_APART if split_digits else _UNIT, text, start, end, cuts)
 
 
 def shape_ids(text: str, spans: list[Span]) -> list[int]:

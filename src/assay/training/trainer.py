@@ -58,6 +58,11 @@ class Trainer:
         if self.extractor.skipped:
             self.say(f"{self.extractor.skipped} training annotations are left out: "
                      f"{self.extractor.skip_reason}")
+        if self.extractor.fresh:
+            self.say(f"model.init_from: {len(self.extractor.fresh)} weights start fresh (this "
+                     f"data's labels differ from that model's): "
+                     f"{', '.join(self.extractor.fresh[:4])}" + ", ..." * (
+                         len(self.extractor.fresh) > 4))
         self.sampler = self.sample(recipe.data.drop_dev_sentences)
         if len(data.names) > 1:
             self.say("sources (documents, examples an epoch): " + ", ".join(

@@ -79,7 +79,8 @@ class GenerativeExtractor(TorchExtractor):
                                  f"{', '.join(sorted(missing))}")
         label_id = {label: k for k, label in enumerate(self.labels)}
         relation_id = {label: k for k, label in enumerate(self.relations)}
-        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
+        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True,
+                               split_digits=self.config.split_digits)
         used: list[set] = [set() for _ in docs]  # entity ids and relation indices taught
         for w in windows:
             doc = docs[w.doc]

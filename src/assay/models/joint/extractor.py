@@ -75,7 +75,8 @@ class JointExtractor(TorchExtractor):
         types their source does not annotate (`unknown`: no loss says a span or pair is not
         one of those). Entities that IOB2 cannot hold (nested or overlapping another) are left
         out of the tags and counted in `skipped`."""
-        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
+        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True,
+                               split_digits=self.config.split_digits)
         tag_id = {tag: k for k, tag in enumerate(self.tags)}
         self.skipped = 0
         for w in windows:

@@ -53,7 +53,9 @@ def export_onnx(extractor, source: Path, target: Path, int8: bool = False) -> Pa
     extractor.device = torch.device("cpu")
     names = INPUTS if extractor.config.char_dim else INPUTS[:-1]
     sample = [Document("a", "Export this sentence, version 1.0 of it."), Document("b", "Short.")]
-    batch = extractor.collate(make_windows(sample, extractor.tokenizer, extractor.config.max_length))
+    batch = extractor.collate(make_windows(
+        sample, extractor.tokenizer, extractor.config.max_length,
+        split_digits=extractor.config.split_digits))
     n, pieces, units, chars = Dim("n"), Dim("pieces"), Dim("units"), Dim("chars")
     shapes = {"input_ids": {0: n, 1: pieces}, "attention_mask": {0: n, 1: pieces},
               "first_piece": {0: n, 1: units}, "shapes": {0: n, 1: units},

@@ -70,7 +70,8 @@ class SpanExtractor(TorchExtractor):
         if unknown:
             raise ValueError(f"training entities of types {unknown} are not among the prompted "
                              f"types {self.labels} (model.labels)")
-        windows = make_windows(docs, self.tokenizer, self.text_budget, cut_at_entities=True)
+        windows = make_windows(docs, self.tokenizer, self.text_budget, cut_at_entities=True,
+                               split_digits=self.config.split_digits)
         self.skipped = 0
         for w in windows:
             first = {s: i for i, (s, _) in enumerate(w.units)}

@@ -43,7 +43,8 @@ class TransitionExtractor(TorchExtractor):
         does not annotate (`unknown`). A mention the transitions cannot hold is counted in
         `skipped`."""
         label_id = {label: k for k, label in enumerate(self.labels)}
-        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True)
+        windows = make_windows(docs, self.tokenizer, self.config.max_length, cut_at_entities=True,
+                               split_digits=self.config.split_digits)
         self.skipped = 0
         for w in windows:
             first = {s: i for i, (s, _) in enumerate(w.units)}
