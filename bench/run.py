@@ -100,6 +100,10 @@ def summary(output: Path) -> dict:
     # an llm model's account of its dev answers (cut, not in the text, ...)
     answers = output / "answers.json"
     extra = {"answers": json.loads(answers.read_text())} if answers.exists() else {}
+    # what each source gave: documents, examples, those without entities, dev sentences left out
+    data = output / "training_data.json"
+    if data.exists():
+        extra["training_data"] = json.loads(data.read_text())
     return {**extra, "best_epoch": best["epoch"], "epochs_run": len(log),
             "seconds_per_epoch": round(statistics.median(r["seconds"] for r in log), 1),
             "dev": {k: {**{f: v[f] for f in SCORES},

@@ -1,0 +1,100 @@
+"""bench/results/software_papers.md: the `software` models on whole papers (SoMeSci devel)
+beside benchmark sentences (SOMD 2025 dev), and the role-keeping model. Made from records
+only (`bench/report.py` writes it)."""
+from __future__ import annotations
+
+from records import Record, named
+
+PRF = ("micro_p", "micro_r", "micro_f1")
+
+
+def _made(record: Record) -> str:
+    dirty = " (with uncommitted changes)" if record.commit.dirty else ""
+    return (f"Commit {record.commit.sha[:7]}{dirty}, {record.device.describe()}, {record.date}; "
+            f"`{record.command}`.")
+
+
+def _prf(score: dict) -> str:
+    return " / ".join(f"{score[k]:.3f}" for k in PRF)
+
+
+def models(record: Record) -> list[str]:
+    r = record.results
+    lines = ["## SOMD dev sentences and SoMeSci devel whole documents", "",
+             f"SOMD 2025 dev: `{r['somd_dev']}`, protocol somd. SoMeSci devel: `"
+             f"{r['somesci_devel']}`, {r['documents']} whole documents, strict matching. "
+             "Mention-free sentences: the sentences of the gold documents (rule-based "
+             "splitting) that hold no gold entity; each entity predicted in one is a false "
+             "positive. Speed: the SoMeSci devel documents through `pipe`, whole, on this CPU.",
+             "", "| model | SOMD dev entities P / R / F1 | SOMD dev relations F1 | SoMeSci "
+             "entities P / R / F1 | SoMeSci relations P / R / F1 | false positives per 1,000 "
+             "mention-free sentences | mention-free sentences with any | sentences/s |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, m in r["models"].items():
+        paper, quiet = m["somesci_devel"], m["somesci_devel"]["mention_free"]
+        lines.append(f"| `{name}` | {_prf(m['somd_dev']['entities'])} | "
+                     f"{m['somd_dev']['relations']['micro_f1']:.3f} | "
+                     f"{_prf(paper['entities'])} | {_prf(paper['relations'])} | "
+                     f"{quiet['per_1000']} ({quiet['false_positives']} in "
+                     f"{quiet['mention_free']}) | {quiet['share_with_any']:.1%} | "
+                     f"{m['sentences_per_s']} |")
+    names = list(r["models"])
+    labels = sorted({label for m in r["models"].values()
+                     for label in m["somesci_devel"]["entities"]["by_label"]})
+    lines += ["", "SoMeSci devel entities by type, strict P / R / F1 (gold count):", "",
+              "| type | " + " | ".join(f"`{n}`" for n in names) + " |",
+              "|---|" + "---|" * len(names)]
+    for label in labels:
+        cells = []
+        for n in names:
+            s = r["models"][n]["somesci_devel"]["entities"]["by_label"].get(label)
+            cells.append(f"{s['p']:.2f} / {s['r']:.2f} / {s['f1']:.2f} ({s['support']})"
+                         if s else "-")
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    for name, found in r.get("roles", {}).items():
+        lines += ["", f"## `{name}`: the mention's role kept", "",
+                  "SoMeSci devel, whole documents, strict P / R / F1: with SoMeSci's own labels "
+                  "(type and role); by role alone (each software mention's role, whatever its "
+                  "type); by type alone (roles mapped away, comparable with the table above).",
+                  "", "| scored by | P / R / F1 | support |", "|---|---|---|"]
+        for what, s in found.items():
+            lines.append(f"| {what} | {_prf(s)} | {s['support']} |")
+        lines += ["", "| role | P | R | F1 | gold |", "|---|---|---|---|---|"]
+        for role, s in sorted(found["roles"]["by_label"].items()):
+            lines.append(f"| {role} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} | "
+                         f"{s['support']} |")
+    return lines + ["", _made(record), ""]
+
+
+def training(record: Record) -> list[str]:
+    r = record.results
+    data = r.get("training_data")
+    lines = [f"## Training run `{record.name}`", "",
+             f"Recipe `{record.experiment.recipe}`"
+             + (f" with `{' '.join(record.experiment.set)}`" if record.experiment.set else "")
+             + f"; best epoch {r['best_epoch']} of {r['epochs_run']} run, "
+             f"{r['seconds_per_epoch']} s an epoch (median). Dev micro F1 by epoch (the "
+             "recipe's dev: SOMD dev and SoMeSci devel together): " + "; ".join(
+                 f"{k} {', '.join(f'{v:.3f}' for v in vals)}" for k, vals in r["by_epoch"].items())
+             + "."]
+    if data:
+        lines += ["", "| source | documents | examples | without entities | seen an epoch | "
+                  "left out as dev sentences |", "|---|---|---|---|---|---|"]
+        for name, c in data.items():
+            lines.append(f"| {name} | {c['documents']} | {c['examples']} | "
+                         f"{c['without_entities']} | {c['an_epoch']} | "
+                         f"{c.get('dev_sentences_left_out', 0)} |")
+    return lines + ["", _made(record), ""]
+
+
+def software_papers() -> str:
+    lines = ["# `software` on whole papers", "",
+             "Made by `bench/report.py` from the records in `bench/results/records/somd2025/` "
+             "(experiments `software-papers-eval`, `software-papers`, `software-roles`). Dev "
+             "sets only: SoMeSci's test documents are not here.", ""]
+    for record in named("software-papers-eval"):
+        lines += models(record)
+    for name in ("software-papers", "software-roles"):
+        for record in named(name):
+            lines += training(record)
+    return "\n".join(lines)
