@@ -99,6 +99,12 @@ class Record(Strict):
     results: dict
     note: str | None = None
 
+    def made(self) -> str:
+        """What made it, in one sentence: commit, machine, date and command."""
+        dirty = " (with uncommitted changes)" if self.commit.dirty else ""
+        return (f"Commit {self.commit.sha[:7]}{dirty}, {self.device.describe()}, {self.date}; "
+                f"`{self.command}`.")
+
 
 class MissingRecord(LookupError):
     """A report names an experiment that is not declared or has no record."""

@@ -6,12 +6,6 @@ from __future__ import annotations
 from records import Record, named
 
 
-def _made(record: Record) -> str:
-    dirty = " (with uncommitted changes)" if record.commit.dirty else ""
-    return (f"Commit {record.commit.sha[:7]}{dirty}, {record.device.describe()}, {record.date}; "
-            f"`{record.command}`.")
-
-
 def load(record: Record) -> list[str]:
     r = record.results
     base, e = r["in_process"], r["endurance"]
@@ -52,7 +46,7 @@ def load(record: Record) -> list[str]:
               f"after all {e['requests']} (growth after warm-up: "
               f"{e['rss_mb_end'] - e['rss_mb_after_1000']:+.1f} MB). The server ran "
               f"{r['server_batches']['documents']} texts in {r['server_batches']['batches']} "
-              "batches in all: concurrent requests share batches.", "", _made(record), ""]
+              "batches in all: concurrent requests share batches.", "", record.made(), ""]
     return lines
 
 
@@ -79,7 +73,7 @@ def scale(record: Record) -> list[str]:
                 f"output; without their scores, {r['differing_documents_without_scores']} "
                 f"(largest score difference {r['largest_score_difference']:.2e})."),
              "", "Commands: " + "; ".join(f"`{c}`" for c in r["commands"]) + ".", "",
-             _made(record), ""]
+             record.made(), ""]
     return lines
 
 

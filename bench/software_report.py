@@ -8,12 +8,6 @@ from records import Record, named
 PRF = ("micro_p", "micro_r", "micro_f1")
 
 
-def _made(record: Record) -> str:
-    dirty = " (with uncommitted changes)" if record.commit.dirty else ""
-    return (f"Commit {record.commit.sha[:7]}{dirty}, {record.device.describe()}, {record.date}; "
-            f"`{record.command}`.")
-
-
 def _prf(score: dict) -> str:
     return " / ".join(f"{score[k]:.3f}" for k in PRF)
 
@@ -63,7 +57,7 @@ def models(record: Record) -> list[str]:
         for role, s in sorted(found["roles"]["by_label"].items()):
             lines.append(f"| {role} | {s['p']:.3f} | {s['r']:.3f} | {s['f1']:.3f} | "
                          f"{s['support']} |")
-    return lines + ["", _made(record), ""]
+    return lines + ["", record.made(), ""]
 
 
 def training(record: Record) -> list[str]:
@@ -84,7 +78,7 @@ def training(record: Record) -> list[str]:
             lines.append(f"| {name} | {c['documents']} | {c['examples']} | "
                          f"{c['without_entities']} | {c['an_epoch']} | "
                          f"{c.get('dev_sentences_left_out', 0)} |")
-    return lines + ["", _made(record), ""]
+    return lines + ["", record.made(), ""]
 
 
 def software_papers() -> str:

@@ -123,3 +123,24 @@ def test_units_may_split_where_letters_meet_digits():
     pieces = lambda **kw: [text[s:e] for s, e in unit_spans(text, **kw)]  # noqa: E731
     assert pieces() == ["SPM12", "and", "GENEPOP", "v4", ".", "0"]
     assert pieces(split_digits=True) == ["SPM", "12", "and", "GENEPOP", "v", "4", ".", "0"]
+
+
+def test_set_reaches_a_named_source_and_says_how_when_it_cannot(tmp_path):
+    from assay.errors import RecipeError
+
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(f"""[data]
+[[data.sources]]
+name = "papers"
+format = "jsonl"
+train = "{SAMPLE}"
+[model]
+family = "joint"
+[train]
+output = "{tmp_path / 'out'}"
+""")
+    assert load_recipe(recipe, {"data.sources.papers.empty_weight": 0.3}).data.sources[0] \
+        .empty_weight == 0.3
+    for key in ("data.sources.other.weight", "seed"):
+        with pytest.raises(RecipeError, match="data.sources.NAME.key for a named source"):
+            load_recipe(recipe, {key: 1})

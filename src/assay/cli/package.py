@@ -33,8 +33,8 @@ def run(
     format: str = typer.Option(None, "--format", "-f", help=FORMAT_HELP, callback=check_format),
     protocol: str = typer.Option(None, help=f"one of: {', '.join(metrics.PROTOCOLS)} "
                                  "(default: the last model's recipe's)"),
-    dev_ids: Path = typer.Option(None, help="score only the documents of --data this file "
-                                 "lists (one id a line)"),
+    dev_ids: Path = typer.Option(None, "--ids", "--dev-ids", help="score only the documents "
+                                 "of --data this file lists (one id a line)"),
     against: list[Path] = typer.Option([], "--against", help="a model directory to score on "
                                        "the same documents for comparison (repeat for a "
                                        "pipeline)"),
@@ -52,7 +52,7 @@ def run(
     """
     from assay.packaging import package
     from assay.pipeline import ZOO
-    from assay.training.data import carve, read_sources
+    from assay.training.data import read_sources
 
     recipe = trained_recipe(models[-1]) if data is None or protocol is None else None
     protocol = protocol or recipe.data.protocol
@@ -66,9 +66,7 @@ def run(
     else:
         if format is None:
             fail("--data needs --format")
-        docs = read_all(data, format, lenient=False)
-        if dev_ids:
-            docs = carve(docs, dev_ids)[1]
+        docs = read_all(data, format, lenient=False, ids=dev_ids)
         dev = f"{data}" + (f" (the documents in {dev_ids})" if dev_ids else "")
     try:
         report = package(models, name, zoo or ZOO, docs, protocol, dev, against)
