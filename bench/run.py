@@ -107,7 +107,9 @@ def summary(output: Path) -> dict:
     return {**extra, "best_epoch": best["epoch"], "epochs_run": len(log),
             "seconds_per_epoch": round(statistics.median(r["seconds"] for r in log), 1),
             "dev": {k: {**{f: v[f] for f in SCORES},
-                        "per_label_f1": {label: x["f1"] for label, x in v["per_label"].items()}}
+                        # a combined score (somd's total) has no labels of its own
+                        "per_label_f1": {label: x["f1"]
+                                         for label, x in v.get("per_label", {}).items()}}
                     for k, v in best["dev"].items()},
             "best_by_score": best_by_score(log),
             # each epoch's dev micro F1 by score: what a schedule did after the selected epoch
