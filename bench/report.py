@@ -15,6 +15,7 @@ import pages
 from generative_report import generative
 from llm_report import llm
 from serve_report import serve
+from software_report import software_papers
 from transition_report import transition
 from records import RESULTS, MissingRecord, Record, named
 
@@ -217,6 +218,7 @@ def reports() -> dict[str, str]:
     """Every report of bench/results/ by file name (a MissingRecord when a record is not there)."""
     return {"joint.md": joint(), "docre.md": docre(), "transition.md": transition(),
             "llm.md": llm(), "generative.md": generative(), "serve.md": serve(),
+            "software_papers.md": software_papers(),
             "gutbrainie.md": pages.gutbrainie(*named("gutbrain-pipeline")),
             "gutbrainie_peers.md": pages.gutbrainie_peers(*named("gutbrain-gliner")),
             "speed_cpu.md": pages.speed(*named("speed-cpu")),

@@ -19,7 +19,9 @@ def models(record: Record) -> list[str]:
              f"{r['somesci_devel']}`, {r['documents']} whole documents, strict matching. "
              "Mention-free sentences: the sentences of the gold documents (rule-based "
              "splitting) that hold no gold entity; each entity predicted in one is a false "
-             "positive. Speed: the SoMeSci devel documents through `pipe`, whole, on this CPU.",
+             "positive. Speed: the SoMeSci devel documents through `pipe`, whole, on this CPU. "
+             "The models trained here were selected on these dev sets (SoMeSci's test "
+             "documents are held out of the project).",
              "", "| model | SOMD dev entities P / R / F1 | SOMD dev relations F1 | SoMeSci "
              "entities P / R / F1 | SoMeSci relations P / R / F1 | false positives per 1,000 "
              "mention-free sentences | mention-free sentences with any | sentences/s |",
@@ -63,12 +65,15 @@ def models(record: Record) -> list[str]:
 def training(record: Record) -> list[str]:
     r = record.results
     data = r.get("training_data")
+    named_dev = [x["name"] for x in record.recipe["data"]["sources"] if x["dev"]]
+    dev = " and ".join(named_dev) + " dev documents" + (", together" if len(named_dev) > 1
+                                                        else "")
     lines = [f"## Training run `{record.name}`", "",
              f"Recipe `{record.experiment.recipe}`"
              + (f" with `{' '.join(record.experiment.set)}`" if record.experiment.set else "")
              + f"; best epoch {r['best_epoch']} of {r['epochs_run']} run, "
              f"{r['seconds_per_epoch']} s an epoch (median). Dev micro F1 by epoch (the "
-             "recipe's dev: SOMD dev and SoMeSci devel together): " + "; ".join(
+             f"recipe's dev: {dev}): " + "; ".join(
                  f"{k} {', '.join(f'{v:.3f}' for v in vals)}" for k, vals in r["by_epoch"].items())
              + "."]
     if data:

@@ -11,9 +11,10 @@ SENTENCE = "We used Stata 13 (StataCorp) and the lme4 package for R."
 def test_the_software_model_is_shipped_and_small():
     from assay.pipeline import ZOO
 
-    assert "software" in shipped_models()
-    size = sum(p.stat().st_size for p in (ZOO / "software").rglob("*") if p.is_file())
-    assert size < 5 * 2**20  # adapters and heads: the encoder comes from its own package
+    for name in ("software", "software-somd", "software-roles"):
+        assert name in shipped_models()
+        size = sum(p.stat().st_size for p in (ZOO / name).rglob("*") if p.is_file())
+        assert size < 5 * 2**20  # adapters and heads: the encoder comes from its own package
 
 
 def test_the_software_model_finds_software_versions_developers_and_relations():
@@ -24,6 +25,33 @@ def test_the_software_model_finds_software_versions_developers_and_relations():
     pairs = {(doc.text[by_id[r.head].start:by_id[r.head].end], r.label,
               doc.text[by_id[r.tail].start:by_id[r.tail].end]) for r in doc.relations}
     assert ("13", "Version_of", "Stata") in pairs and ("StataCorp", "Developer_of", "Stata") in pairs
+
+
+# Methods text as papers have it, mentioning no software: reagents and their suppliers,
+# numbers after nouns, figure labels and bracketed reference numbers (written for this test)
+PLAIN_METHODS = """\
+Mice were housed in groups of four under a 12 h light/dark cycle with food and water ad libitum. \
+All procedures were approved by the local animal care committee (protocol 2019-04).
+
+Total RNA was extracted with TRIzol reagent (Invitrogen, Carlsbad, CA) and 2 ug were reverse \
+transcribed with random hexamers. Samples were run in triplicate on 96-well plates, as \
+described previously [12, 13].
+
+Sections were incubated overnight at 4 C with the primary antibody (1:500, Abcam) and then for \
+2 h with a secondary antibody conjugated to Alexa Fluor 488. Nuclei were counterstained with \
+DAPI (Fig 2B).
+
+Cells were seeded at a density of 5 x 10^4 cells per well in DMEM supplemented with 10% fetal \
+bovine serum and 1% penicillin-streptomycin, and grown at 37 C in 5% CO2 [7]."""
+
+
+def test_the_software_model_stays_quiet_on_methods_text_without_software():
+    software = assay.load("software")
+    quiet = software(PLAIN_METHODS)
+    assert [quiet.text[e.start:e.end] for e in quiet.entities] == []
+    mixed = software(PLAIN_METHODS + "\n\nImages were analysed with ImageJ 1.52 (NIH).")
+    found = {(mixed.text[e.start:e.end], e.label) for e in mixed.entities}
+    assert ("ImageJ", "Application") in found and ("1.52", "Version") in found
 
 
 def test_extract_with_no_other_argument_prints_the_tables():
@@ -87,3 +115,13 @@ def test_the_biomed_model_is_shipped_small_and_finds_chemicals_and_diseases():
     doc = assay.load("biomed")(text)
     found = {(text[e.start:e.end], e.label) for e in doc.entities}
     assert {("Naloxone", "Chemical"), ("hypotension", "Disease"), ("clonidine", "Chemical")} <= found
+
+
+def test_software_roles_says_which_software_a_paper_used_and_which_it_created():
+    roles = assay.load("software-roles")
+    doc = roles("Statistical analyses were performed with SPSS 22 (IBM). We developed "
+                "TreeFinder, a new tool for phylogenetic inference, freely available at "
+                "https://github.com/example/treefinder.")
+    found = {(doc.text[e.start:e.end], e.label) for e in doc.entities}
+    assert ("SPSS", "Application_Usage") in found
+    assert any(text == "TreeFinder" and label.endswith("_Creation") for text, label in found)

@@ -56,7 +56,9 @@ def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
     if not pending:
         return []
     words = [[docs[k].text[s:e] for s, e in units] for k, units, _, _ in pending]
-    encoded = tokenizer(words, is_split_into_words=True, add_special_tokens=False)
+    # verbose=False: a sentence longer than the encoder is cut into windows below, so the
+    # tokenizer's warning that it is "longer than the maximum" would mislead
+    encoded = tokenizer(words, is_split_into_words=True, add_special_tokens=False, verbose=False)
     budget = max_length - 2
     opening, closing = frame(tokenizer)
     windows = []

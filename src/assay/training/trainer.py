@@ -247,7 +247,9 @@ class Trainer:
     def card(self, scores: dict, record: dict) -> str:
         data, model = self.recipe.data, self.recipe.model
         dev = (data.dev or data.dev_ids and f"the training documents listed in {data.dev_ids}, "
-               "held out" or ", ".join(p for s in data.all_sources() for p in s.dev)
+               "held out" or ", ".join(p + (f" (the documents listed in {s.dev_ids})"
+                                            if s.dev_ids else "")
+                                       for s in data.all_sources() for p in s.dev)
                or "none (the last epoch is kept)")
         counts = self.data.counts()
         lines = [f"# {self.output.name}", "",
@@ -258,7 +260,10 @@ class Trainer:
                  f"({platform.machine()}, {os.cpu_count()} CPU cores, "
                  f"{'GPU' if torch.cuda.is_available() else 'no GPU'}).", "",
                  *[f"- train: {', '.join(s.train)} ({s.format}, {counts[s.name]} documents"
-                   f"{', weight ' + str(s.weight) if s.weight != 1 else ''})"
+                   f"{' listed in ' + s.train_ids if s.train_ids else ''}"
+                   f"{', weight ' + str(s.weight) if s.weight != 1 else ''}"
+                   f"{', label map ' + str(s.label_map) if s.label_map else ''}"
+                   f"{', empty_weight ' + str(s.empty_weight) if s.empty_weight != 1 else ''})"
                    for s in data.all_sources()],
                  f"- dev: {dev} (protocol `{data.protocol}`); best epoch {record['epoch']} "
                  f"of {self.cfg.epochs} by `{self.cfg.metric}`", "",
