@@ -24,7 +24,6 @@ from assay.formats.base import only_listed
 from assay.labels import SOMESCI_ROLES, SOMESCI_SOFTWARE, LabelMap, parse_label_map
 from assay.metrics.documents import mention_free
 from assay.pipeline import load
-from assay.text.sentences import split_sentences
 
 SOMD_DEV = "../shared/datasets/somd2025/dev"
 SOMESCI = "../shared/datasets/somesci"
@@ -74,11 +73,12 @@ def measure(name: str, somd: list, papers: list) -> dict:
     predicted = list(pipeline.pipe(papers))
     seconds = time.perf_counter() - start
     strict = metrics.to_json(metrics.evaluate(papers, predicted, "strict"))
-    sentences = sum(len(d.sentences or split_sentences(d.text)) for d in papers)
+    quiet = mention_free(papers, predicted)
+    sentences = quiet["sentences"]
     return {"somd_dev": {k: brief(somd_scores[k]) for k in ("entities", "relations", "total")},
             "somesci_devel": {"entities": brief(strict["entities_strict"]),
                               "relations": brief(strict["relations_strict"]),
-                              "mention_free": mention_free(papers, predicted)},
+                              "mention_free": quiet},
             "seconds": round(seconds, 1), "sentences": sentences,
             "sentences_per_s": round(sentences / seconds, 1)}
 

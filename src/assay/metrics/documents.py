@@ -6,7 +6,7 @@ from bisect import bisect_left
 from dataclasses import replace
 
 from assay.doc import Document
-from assay.metrics.matching import Pairs, entities_strict
+from assay.metrics.matching import Pairs, entities_strict, pair
 from assay.metrics.scores import Score, count
 
 
@@ -82,15 +82,12 @@ def mention_free(gold: list[Document], predicted: list[Document]) -> dict:
     hold no gold entity, the predicted entities that start in them (each a false positive),
     per 1,000 such sentences, and the share of them with any prediction. Whole papers are
     mostly such sentences; benchmark sentence sets hardly hold any."""
-    from assay.text.sentences import split_sentences
+    from assay.text.sentences import sentence_spans
 
-    by_id = {}
-    for doc in predicted:
-        by_id.setdefault(doc.id, doc)
     sentences = free = noisy = false = 0
-    for doc in gold:
-        starts = sorted(e.start for e in by_id[doc.id].entities) if doc.id in by_id else []
-        for s, e in doc.sentences or split_sentences(doc.text) or [(0, len(doc.text))]:
+    for doc, found in pair(gold, predicted):
+        starts = sorted(e.start for e in found.entities)
+        for s, e in sentence_spans(doc):
             sentences += 1
             if any(s <= g.start < e for g in doc.entities):
                 continue

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from assay.doc import Document, Span
-from assay.text.sentences import split_sentences
+from assay.text.sentences import sentence_spans
 from assay.text.units import char_ids, shape_ids, unit_spans
 
 
@@ -34,11 +34,6 @@ def padded_pieces(windows: Sequence[Window], pad: int) -> dict[str, list[list[in
     n = max(map(len, windows))
     return {"input_ids": [w.input_ids + [pad] * (n - len(w)) for w in windows],
             "attention_mask": [[1] * len(w) + [0] * (n - len(w)) for w in windows]}
-
-
-def sentence_spans(doc: Document) -> list[Span]:
-    """The document's sentences, or rule-based ones when it has none."""
-    return doc.sentences or split_sentences(doc.text) or [(0, len(doc.text))]
 
 
 def make_windows(docs: Sequence[Document], tokenizer, max_length: int,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from assay.doc import Span
+from assay.doc import Document, Span
 
 # A sentence ends at . ! or ? (optionally closed by quotes or brackets) followed by whitespace
 # and a capital letter, a digit or an opening bracket; or at a newline.
@@ -11,6 +11,11 @@ _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9(\[\"'])|\n+")
 _NO_BREAK_AFTER = re.compile(
     r"(\b(?:e\.g|i\.e|et al|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|approx|ca|no|No|Dr|Mr|Mrs|Ms|Prof|"
     r"St|Inc|Ltd|Co|Corp|resp|sp|spp|var|subsp|Suppl|Vol|pp|ver|v)\.|\b[A-Z]\.)$")
+
+
+def sentence_spans(doc: Document) -> list[Span]:
+    """The document's sentences, or rule-based ones when it has none."""
+    return doc.sentences or split_sentences(doc.text) or [(0, len(doc.text))]
 
 
 def split_sentences(text: str) -> list[Span]:

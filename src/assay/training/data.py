@@ -240,9 +240,9 @@ def in_dev(examples: list, docs: list[Document], dev: list[Document]) -> list[bo
     holds one, compared on letters and digits alone (a sentence set tokenised with spaces,
     as SOMD's, matches the running text it was cut from, as SoMeSci's). Windows and sentences
     of fewer than MIN_OVERLAP letters and digits are not compared."""
-    from assay.text.sentences import split_sentences
+    from assay.text.sentences import sentence_spans
 
-    keys = {k for d in dev for s, e in (d.sentences or split_sentences(d.text))
+    keys = {k for d in dev for s, e in sentence_spans(d)
             if len(k := _letters(d.text[s:e])) >= MIN_OVERLAP}
     dev_text = "\0".join(keys)
     texts = []
