@@ -6,14 +6,25 @@ from __future__ import annotations
 from records import Record, named
 
 
+def client(r: dict) -> str:
+    """Who sent the requests, and the CPU it took from the server's two cores."""
+    top = r["levels"][-1]
+    if "client_cpu_ms_per_request" not in top:  # the first record: httpx
+        return "asyncio and httpx in another process on the same two cores."
+    return ("asyncio streams, one keep-alive connection a client, in another process on the "
+            f"same two cores; at {top['clients']} clients it took "
+            f"{top['client_cpu_ms_per_request']} ms of CPU a request, and the server "
+            f"{top['server_cores_used']} cores.")
+
+
 def load(record: Record) -> list[str]:
     r = record.results
     base, e = r["in_process"], r["endurance"]
     lines = ["## `assay serve` under load", "",
              f"Model `{r['model']}`; texts: the {r['distinct_texts']} sentences of "
              f"`{r['texts_file']}`, one a request, in turn. Server: `{r['server_command']}` "
-             f"(its own process, on 127.0.0.1; up in {r['server_start_s']} s). Client: asyncio "
-             "and httpx in another process on the same two cores. In-process, on the same "
+             f"(its own process, on 127.0.0.1; up in {r['server_start_s']} s). Client: "
+             + client(r) + " In-process, on the same "
              f"first {base['texts']} texts, warm, measured before and after the server (this "
              "shared machine's speed drifts; the reference is the mean): `nlp.pipe` over all of "
              f"them **{base['texts_per_s']} texts/s** (before {base['before']['texts_per_s']}, "

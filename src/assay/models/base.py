@@ -218,7 +218,8 @@ class TorchExtractor:
         """Each document with its annotations replaced by the predicted ones, streamed: CHUNK
         batches of documents at a time are cut into inputs (`prediction_inputs`), batched by
         length, predicted and given back in order (default batch: `default_batch`)."""
-        self.module.eval()
+        if self.module.training:  # eval() walks every submodule: a cost on each small call
+            self.module.eval()
         batch_size = batch_size or self.default_batch()
         docs = iter(docs)
         while chunk := list(islice(docs, CHUNK * batch_size)):
