@@ -112,3 +112,24 @@ def test_a_pipeline_directory_runs_span_ner_then_docre(trained_span, trained_doc
     assert [{(e.start, e.end, e.label) for e in d.entities} for d in predicted] == \
         [{(e.start, e.end, e.label) for e in d.entities} for d in gold]
     assert [relations(d) for d in predicted] == [relations(d) for d in gold]
+
+
+def test_a_lower_threshold_predicts_more_and_a_label_can_have_its_own(trained_docre):
+    """The adaptive threshold with a margin (`threshold` below 0.5) predicts every relation
+    ATLOP's rule predicts and more; `relation_thresholds` moves one label's alone; a label the
+    model lacks is an error that names it."""
+    model = load_model(trained_docre)
+    docs = list(formats.read(SAMPLE, "jsonl"))
+
+    def found(**settings) -> set:
+        model.config = model.config.model_copy(update=settings)
+        return {(d.id, r.head, r.tail, r.label) for d in model.predict(docs) for r in d.relations}
+
+    atlop = found(threshold=0.5)
+    assert atlop
+    assert atlop <= found(threshold=0.01) and len(found(threshold=0.01)) > len(atlop)
+    label = sorted({r[3] for r in atlop})[0]
+    alone = found(threshold=0.5, relation_thresholds={label: 0.999999})
+    assert alone == {r for r in atlop if r[3] != label}
+    with pytest.raises(ValueError, match="relation_thresholds: no relation label 'Nope'"):
+        found(relation_thresholds={"Nope": 0.3})

@@ -26,7 +26,13 @@ class DocREConfig(EncoderSettings):
         "adaptive", description="adaptive: a learned threshold class, a relation is predicted "
         "when it scores above it (ATLOP's loss); fixed: binary cross-entropy, predicted above "
         "`threshold`")
-    threshold: float = Field(0.5, gt=0, lt=1, description="the fixed threshold's probability")
+    threshold: float = Field(0.5, gt=0, lt=1, description="the probability above which a "
+                             "relation is predicted. fixed: its own sigmoid; adaptive: the "
+                             "sigmoid of its score less the threshold class's, so 0.5 is "
+                             "ATLOP's rule and less predicts more (a margin, chosen on dev)")
+    relation_thresholds: dict[str, float] = Field(
+        default_factory=dict, description="`threshold` for these relation labels (a per-class "
+        "offset, chosen on dev)")
     top_k: int = Field(0, ge=0, description="at most this many relations per entity pair "
                        "(0: every one above the threshold)")
     schema_pairs: bool = Field(True, description="classify only entity pairs whose label pair "

@@ -48,6 +48,7 @@ class DocREExtractor(TorchExtractor):
         pairs = [p for allowed in schema.relation_labels.values() for p in allowed]
         open_label = any(not allowed for allowed in schema.relation_labels.values())
         self.allowed = None if open_label or not config.schema_pairs else set(pairs)
+        self.thresholds()  # a relation_thresholds label the schema lacks fails here, not later
 
     @classmethod
     def _build(cls, config: DocREConfig, schema: Schema, pretrained: bool, tokenizer,
@@ -189,17 +190,27 @@ class DocREExtractor(TorchExtractor):
             scores = torch.sigmoid(logits[:, 1:] - logits[:, :1])
         else:
             scores = torch.sigmoid(logits[:, 1:])
-        threshold = 0.5 if self.config.thresholding == "adaptive" else self.config.threshold
         scores = scores.cpu()
+        above_threshold = scores > self.thresholds()
         row = 0
         for e in batch["examples"]:
             for p, (h, t) in enumerate(e.pairs):
-                above = (scores[row + p] > threshold).nonzero().squeeze(-1).tolist()
+                above = above_threshold[row + p].nonzero().squeeze(-1).tolist()
                 above.sort(key=lambda r: -scores[row + p, r])
                 for r in above[:self.config.top_k or None]:
                     found[e.doc][1].append(Relation(e.names[h], e.names[t], self.relations[r],
                                                     score=float(scores[row + p, r])))
             row += len(e.pairs)
+
+    def thresholds(self) -> torch.Tensor:
+        """Each relation label's threshold: `relation_thresholds` where it names the label,
+        else `threshold`."""
+        given = self.config.relation_thresholds
+        unknown = sorted(set(given) - set(self.relations))
+        if unknown:
+            raise ValueError(f"relation_thresholds: no relation label {unknown[0]!r} in the "
+                             f"model (its labels: {', '.join(self.relations)})")
+        return torch.tensor([given.get(r, self.config.threshold) for r in self.relations])
 
 
 def adaptive_threshold_loss(logits: torch.Tensor, targets: torch.Tensor,
