@@ -17,6 +17,20 @@ def client(r: dict) -> str:
             f"{top['server_cores_used']} cores.")
 
 
+def workers(r: dict) -> str:
+    """How the model ran the batches."""
+    batches = r["server_batches"]
+    if "workers" not in batches:  # the records before --workers: one thread, two torch threads
+        return ("The model ran one batch at a time and was busy about all the time under 32 "
+                "clients (`GET /health` counts its seconds); what `nlp.pipe` over all the texts "
+                "has that the service has not is length-sorted batches drawn from 256 documents "
+                "at a time, where 32 one-text clients offer at most 32.")
+    return (f"The model ran on {batches['workers']} workers (`--workers`: by default one a CPU "
+            "core, each with one PyTorch thread), sharing what was queued: a batch of a few "
+            "sentences gives PyTorch's own threads little to share, two batches at once keep "
+            "both cores busy.")
+
+
 def load(record: Record) -> list[str]:
     r = record.results
     base, e = r["in_process"], r["endurance"]
@@ -42,10 +56,7 @@ def load(record: Record) -> list[str]:
     lines += ["", f"At 32 clients the service reaches **{target:.2f} ×** in-process "
               f"throughput (the aim: at least 0.7 ×: {'met' if target >= 0.7 else 'not met'}), "
               f"and {r['ratio_32_clients_to_in_process_32_at_a_time']:.2f} × `nlp.pipe` fed 32 "
-              "texts at a time. The model is busy about all the time under 32 clients "
-              "(`GET /health` counts its seconds); what `nlp.pipe` over all the texts has that "
-              "the service has not is length-sorted batches drawn from 256 documents at a time, "
-              "where 32 one-text clients offer at most 32.",
+              "texts at a time. " + workers(r),
               "", f"Endurance: {e['requests']} requests from 32 clients in {e['seconds']} s "
               f"({e['texts_per_s']} texts/s; p50 {e['p50_ms']} ms, p99 {e['p99_ms']} ms). Over "
               f"the limits, mixed in: {o['over_422']} texts over `--max-chars` answered 422 and "

@@ -33,6 +33,7 @@ class Finder:
         self.pause = pause
         self.batches: list[int] = []
         self.label_calls: list[list[str]] = []
+        self.running, self.most_at_once = 0, 0  # batches predicting now, and at most
 
     def use_labels(self, labels, descriptions=None):
         self.labels = list(labels)
@@ -41,10 +42,15 @@ class Finder:
     def predict(self, docs, batch_size=None):
         docs = list(docs)
         self.batches.append(len(docs))
+        self.running += 1
+        self.most_at_once = max(self.most_at_once, self.running)
+        labels = list(self.labels)
         time.sleep(self.pause)
+        assert self.labels == labels, "the labels changed under a running batch"
+        self.running -= 1
         for doc in docs:
             doc.entities = [Entity(doc.text.index(w), doc.text.index(w) + len(w), w, f"T{i}")
-                            for i, w in enumerate(self.labels, 1) if w in doc.text]
+                            for i, w in enumerate(labels, 1) if w in doc.text]
             yield doc
 
 
@@ -171,6 +177,25 @@ def test_concurrent_requests_share_batches_and_get_their_own_answers():
     assert sum(model.batches) == 24 and len(model.batches) < 24
 
 
+def test_workers_run_batches_at_once_and_never_under_other_labels():
+    """Two workers share what is queued and run together; a batch asking for other labels
+    waits until no batch runs, and every request gets its own labels' answer."""
+    model = Finder(pause=0.05)
+    with client(model, batch_wait_ms=20, workers=2) as c:
+        def ask(i):
+            body = {"text": f"a cat and a cow {i}"}
+            if i % 6 == 5:
+                body["labels"] = ["cow"]
+            found = c.post("/extract", json=body).json()["documents"][0]["entities"]
+            return i, [e["label"] for e in found]
+
+        with ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(ask, range(60)))
+    for i, labels in answers:
+        assert labels == (["cow"] if i % 6 == 5 else ["cat"]), i
+    assert model.most_at_once == 2 and sum(model.batches) == 60
+
+
 def test_labels_per_request_and_back_to_the_models_own():
     model = Finder()
     with client(model) as c:
@@ -234,3 +259,17 @@ def test_a_model_failure_is_a_json_500_and_the_service_goes_on():
             assert answer.status_code == 500
             assert "out of memory" in answer.json()["error"]["message"]
         assert c.get("/health").status_code == 200
+
+
+def test_split_shares_jobs_in_order_by_documents():
+    from assay.server.batching import split
+
+    def jobs(*sizes):
+        return [SimpleNamespace(documents=[None] * n) for n in sizes]
+
+    def sizes(shares):
+        return [[len(j.documents) for j in share] for share in shares]
+
+    assert sizes(split(jobs(*[1] * 6), 2)) == [[1, 1, 1], [1, 1, 1]]
+    assert sizes(split(jobs(1, 1, 10), 2)) == [[1, 1], [10]]
+    assert sizes(split(jobs(10, 1, 1), 3)) == [[10], [1, 1]]  # a share left empty is dropped

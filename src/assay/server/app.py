@@ -49,6 +49,7 @@ class Limits(BaseModel):
     timeout_s: float = Field(120.0, gt=0, description="seconds a request may take (504)")
     batch_wait_ms: float = Field(5.0, ge=0, description="how long a batch waits to fill")
     max_batch: int = Field(64, ge=1, description="documents a batch on the model")
+    workers: int = Field(1, ge=1, description="batches a model runs at once, a thread each")
 
 
 class ExtractRequest(BaseModel):
@@ -162,7 +163,7 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
     if not models:
         raise ValueError("serve needs at least one model")
     limits = limits or Limits()
-    batchers = {name: Batcher(nlp, limits.batch_wait_ms, limits.max_batch)
+    batchers = {name: Batcher(nlp, limits.batch_wait_ms, limits.max_batch, limits.workers)
                 for name, nlp in models.items()}
     infos = [model_info(name, nlp, (folders or {}).get(name)) for name, nlp in models.items()]
 
@@ -204,7 +205,7 @@ def create_app(models: dict[str, Pipeline], limits: Limits | None = None,
         return {"status": "ok", "models": list(models),
                 "waiting": {n: b.waiting for n, b in batchers.items()},
                 "batches": {n: {"batches": b.batches, "documents": b.documents,
-                                "model_seconds": round(b.busy, 3)}
+                                "model_seconds": round(b.busy, 3), "workers": b.workers}
                             for n, b in batchers.items()}}
 
     @app.get("/models")

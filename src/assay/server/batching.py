@@ -1,15 +1,18 @@
 """Concurrent requests' documents gathered into batches on one model.
 
-Each model has one worker thread, so the model runs one batch at a time and never sees two
-requests' label settings at once. A request puts its documents in the model's queue and waits;
-while the model runs one batch the queue fills, and when it is free it takes everything queued
-(a request that finds it idle waits `wait_ms` for company). Documents that share their label
+Each model has `workers` threads, each running one batch at a time (on a CPU, two threads of
+one torch thread each run small batches far faster than one thread of two: PyTorch's own
+threads find little to share in a batch of a few sentences). Batches with other label settings
+never run at once. A request puts its documents in the model's queue and waits; while the
+workers run their batches the queue fills, and when one is free it takes everything queued
+(a request that finds one idle waits `wait_ms` for company). Documents that share their label
 settings go to the model together, up to `max_batch` of them, in model batches of like length
 (`model_batch`).
 """
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -39,15 +42,20 @@ class Job:
 class Batcher:
     """The queue in front of one model (`nlp`); `extract` is what a request awaits."""
 
-    def __init__(self, nlp: Pipeline, wait_ms: float = 5.0, max_batch: int = 64):
+    def __init__(self, nlp: Pipeline, wait_ms: float = 5.0, max_batch: int = 64,
+                 workers: int = 1):
         self.nlp = nlp
         self.wait = wait_ms / 1000
         self.max_batch = max_batch
+        self.workers = workers
         self.prompted = [e for e in nlp.extractors if e.family.takes_labels]
         self.defaults = [(list(e.labels), None) for e in self.prompted]
         self.current: Labels | object = None
         self.queue: asyncio.Queue[Job] = asyncio.Queue()
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assay-model")
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="assay-model")
+        self.turn = threading.Condition()  # label settings change only with no batch running
+        self.active = 0  # batches on the model now
+        self.pending = 0
         self.ids = count(1)
         self.task: asyncio.Task | None = None
         self.running: set[asyncio.Task] = set()  # batches on the model (a reference each)
@@ -75,12 +83,12 @@ class Batcher:
         return self.queue.qsize()
 
     async def _gather(self) -> None:
-        """Batches, one at a time on the model, the next gathered while one runs: when the
-        model is free again it starts at once on everything that came meanwhile. Only a
-        request that finds the model idle waits for company: `wait` after each arrival, 4 ×
-        `wait` at most."""
+        """Batches on the model's workers, the next gathered while they run: when a worker is
+        free again it starts at once on everything that came meanwhile, shared with the other
+        workers that are free too. Only a request that finds a worker idle waits for company:
+        `wait` after each arrival, 4 × `wait` at most."""
         loop = asyncio.get_running_loop()
-        free = asyncio.Semaphore(1)
+        free = asyncio.Semaphore(self.workers)
         carried: Job | None = None  # taken from the queue, but it would have overfilled a batch
         while True:
             jobs = [carried or await self.queue.get()]
@@ -105,9 +113,17 @@ class Batcher:
                     break
                 jobs.append(job)
                 size += len(job.documents)
-            task = loop.create_task(self._dispatch(jobs, free))
-            self.running.add(task)
-            task.add_done_callback(self.running.discard)
+            workers = 1  # and the others that are idle too, one job each at least
+            while workers < len(jobs) and not free.locked():
+                await free.acquire()
+                workers += 1
+            shares = split(jobs, workers)
+            for _ in range(workers - len(shares)):  # a share left empty by a large job
+                free.release()
+            for share in shares:
+                task = loop.create_task(self._dispatch(share, free))
+                self.running.add(task)
+                task.add_done_callback(self.running.discard)
 
     async def _dispatch(self, jobs: list[Job], free: asyncio.Semaphore) -> None:
         """Run one gathered batch on the model (a `pipe` for each label setting in it), give
@@ -131,19 +147,40 @@ class Batcher:
             free.release()
 
     def _run(self, jobs: list[Job], labels: Labels) -> list[list[Document]]:
-        """In the model's thread: one `pipe` over every job's documents."""
-        if labels != self.current:
-            self.current = UNSET  # until every extractor has taken them
-            try:
-                for extractor, default in zip(self.prompted, self.defaults):
-                    wanted, glosses = (list(labels[0]), dict(labels[1])) if labels else default
-                    extractor.use_labels(wanted, glosses)
-            except ValueError as err:  # too many or too long for the model: back to its own
-                for extractor, (wanted, glosses) in zip(self.prompted, self.defaults):
-                    extractor.use_labels(wanted, glosses)
-                self.current = None
-                raise LabelsRefused(str(err)) from None
-            self.current = labels
+        """In a model thread: one `pipe` over every job's documents, once no batch with other
+        label settings runs."""
+        with self.turn:
+            waiting = False  # counted in `pending`: batches with label settings to switch to
+            while self.active and (labels != self.current or self.pending - waiting):
+                if not waiting and labels != self.current:
+                    self.pending, waiting = self.pending + 1, True
+                self.turn.wait()  # (a switch waiting holds back new batches of the current)
+            self.pending -= waiting
+            if labels != self.current:
+                self._use(labels)
+            self.active += 1
+        try:
+            return self._pipe(jobs)
+        finally:
+            with self.turn:
+                self.active -= 1
+                self.turn.notify_all()
+
+    def _use(self, labels: Labels) -> None:
+        """The prompted extractors set to a request's labels (no batch is running)."""
+        self.current = UNSET  # until every extractor has taken them
+        try:
+            for extractor, default in zip(self.prompted, self.defaults):
+                wanted, glosses = (list(labels[0]), dict(labels[1])) if labels else default
+                extractor.use_labels(wanted, glosses)
+        except ValueError as err:  # too many or too long for the model: back to its own
+            for extractor, (wanted, glosses) in zip(self.prompted, self.defaults):
+                extractor.use_labels(wanted, glosses)
+            self.current = None
+            raise LabelsRefused(str(err)) from None
+        self.current = labels
+
+    def _pipe(self, jobs: list[Job]) -> list[list[Document]]:
         # ids unique within the batch (two requests may both send `text-1`), given back after
         batch, given = [], []
         for job in jobs:
@@ -153,16 +190,31 @@ class Batcher:
                 batch.append(doc)
         began = time.perf_counter()
         out = list(self.nlp.pipe(batch, batch_size=model_batch(len(batch))))
-        self.busy += time.perf_counter() - began
+        with self.turn:
+            self.busy += time.perf_counter() - began
+            self.batches += 1
+            self.documents += len(out)
         for doc, name in zip(out, given):
             doc.id = name
-        self.batches += 1
-        self.documents += len(out)
         results, at = [], 0
         for job in jobs:
             results.append(out[at:at + len(job.documents)])
             at += len(job.documents)
         return results
+
+
+def split(jobs: list[Job], parts: int) -> list[list[Job]]:
+    """The jobs in `parts` runs of about as many documents each, in order."""
+    total = sum(len(j.documents) for j in jobs)
+    shares: list[list[Job]] = [[] for _ in range(parts)]
+    done = 0
+    for k, job in enumerate(jobs):
+        # the share this job's middle falls in, but never leaving a later share empty
+        at = min(int((done + len(job.documents) / 2) * parts / total), parts - 1)
+        at = max(at, parts - (len(jobs) - k))
+        shares[at].append(job)
+        done += len(job.documents)
+    return [share for share in shares if share]
 
 
 def model_batch(documents: int) -> int:
