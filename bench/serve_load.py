@@ -8,7 +8,7 @@ text a request from 1, 8 and 32 concurrent clients: requests a second, p50 / p95
 and the CPU the client and the server took, at each. Last, 10,000 requests from 32 clients with
 requests over the limits mixed in (every 50th a text over --max-chars: 422; every 500th a
 body over --max-body-bytes: 413): each must get its status, nothing else may fail, and the
-server's resident memory after them is set beside the memory after the first 1,000.
+server's resident memory is read after every 1,000 of them.
 
 Run through the runner, nothing else busy on the machine (bench/experiments.toml: serve-load):
     .venv/bin/python bench/run.py serve-load
@@ -112,7 +112,7 @@ class Connection:
 
 async def load_level(url: str, texts: list[str], clients: int, requests: int,
                      over_chars: int | None = None, over_bytes: int | None = None,
-                     checkpoint: int | None = None, at_checkpoint=None) -> dict:
+                     every: int | None = None, at_every=None) -> dict:
     """`requests` requests from `clients` concurrent clients, a connection each; with
     `over_chars`/`over_bytes`, every 50th / 500th request is over the limit and must get
     422 / 413."""
@@ -121,7 +121,7 @@ async def load_level(url: str, texts: list[str], clients: int, requests: int,
     latencies: list[float] = []
     outcomes = {"ok": 0, "over_422": 0, "over_413": 0, "unexpected": 0}
     unexpected: list[str] = []
-    sent = {"n": 0, "mark": None}
+    sent = {"n": 0, "marks": []}
 
     async def client() -> None:
         connection = Connection(host, int(port))
@@ -151,8 +151,8 @@ async def load_level(url: str, texts: list[str], clients: int, requests: int,
             if not ok and len(unexpected) < 10:
                 unexpected.append(f"request {i}: expected {expect}, got {status}")
             sent["n"] += 1
-            if checkpoint and sent["n"] == checkpoint:
-                sent["mark"] = at_checkpoint()
+            if every and sent["n"] % every == 0:
+                sent["marks"].append(at_every())
         await connection.close()
 
     start, cpu = time.perf_counter(), time.process_time()
@@ -163,7 +163,7 @@ async def load_level(url: str, texts: list[str], clients: int, requests: int,
             "texts_per_s": round(outcomes["ok"] / seconds, 1),
             "p50_ms": percentile(latencies, 50), "p95_ms": percentile(latencies, 95),
             "p99_ms": percentile(latencies, 99), "outcomes": outcomes,
-            "unexpected": unexpected, "at_checkpoint": sent["mark"]}
+            "unexpected": unexpected, "marks": sent["marks"]}
 
 
 def main() -> None:
@@ -211,7 +211,7 @@ def main() -> None:
         endurance = asyncio.run(load_level(
             url, texts, 32, max(1000, int(args.endurance * args.share)), args.max_chars,
             args.max_body_bytes,
-            checkpoint=1000, at_checkpoint=lambda: rss_mb(server.pid)))
+            every=1000, at_every=lambda: rss_mb(server.pid)))
         rss_end = rss_mb(server.pid)
         health = httpx.get(url + "/health").json()
     finally:
@@ -223,9 +223,9 @@ def main() -> None:
     baseline = {"texts": len(same), "before": before, "after": after, **{
         key: round((before[key] + after[key]) / 2, 1)
         for key in ("texts_per_s", "texts_per_s_32_at_a_time")}}
-    after_1000 = endurance.pop("at_checkpoint")
+    rss_every_1000 = endurance.pop("marks")
     for level in levels:
-        del level["at_checkpoint"]
+        del level["marks"]
     top = next(level for level in levels if level["clients"] == 32)
     results = {
         "model": args.model, "texts_file": args.texts, "distinct_texts": len(texts),
@@ -235,7 +235,8 @@ def main() -> None:
         "ratio_32_clients_to_in_process_32_at_a_time": round(
             top["texts_per_s"] / baseline["texts_per_s_32_at_a_time"], 3),
         "endurance": {**endurance, "rss_mb_started": rss_started,
-                      "rss_mb_after_1000": after_1000, "rss_mb_end": rss_end},
+                      "rss_mb_after_1000": rss_every_1000[0], "rss_mb_every_1000": rss_every_1000,
+                      "rss_mb_end": rss_end},
         "server_batches": health["batches"][args.model],
     }
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")

@@ -66,7 +66,9 @@ def load(record: Record) -> list[str]:
               f"Server memory (RSS): {e['rss_mb_started']} MB when up, "
               f"{e['rss_mb_after_1000']} MB after the first 1,000 requests, {e['rss_mb_end']} MB "
               f"after all {e['requests']} (growth after warm-up: "
-              f"{e['rss_mb_end'] - e['rss_mb_after_1000']:+.1f} MB). The server ran "
+              f"{e['rss_mb_end'] - e['rss_mb_after_1000']:+.1f} MB)"
+              + (f"; after each 1,000: {', '.join(str(m) for m in e['rss_mb_every_1000'])} MB"
+                 if "rss_mb_every_1000" in e else "") + ". The server ran "
               f"{r['server_batches']['documents']} texts in {r['server_batches']['batches']} "
               "batches in all: concurrent requests share batches.", "", record.made(), ""]
     return lines
