@@ -191,8 +191,8 @@ def peer_section() -> list[str]:
 
 def docre() -> str:
     lines = ["# The span and docre families: BC5CDR CID and GutBrainIE 2025 (dev sets)", "",
-             made_by(BC5CDR + GUTBRAIN + GUTBRAIN_DEV60) + " Encoder: the packaged all-MiniLM-L6-v2. One seed "
-             "each, at the epoch selected on dev; `epochs` is selected/run. These are short "
+             made_by(BC5CDR + GUTBRAIN + GUTBRAIN_DEV60) + " Encoder: the packaged "
+             "all-MiniLM-L6-v2. One seed each, at the epoch selected on dev; `epochs` is selected/run. These are short "
              "trainings that fit this CPU (a few hundred steps; ATLOP trains for 30 epochs): "
              "read them as what the families reach in that budget, not as converged figures.",
              ""]

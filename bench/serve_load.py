@@ -96,10 +96,10 @@ class Connection:
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
-        headers = dict(line.split(": ", 1) for line in lines[1:] if ": " in line)
-        length = int(next(v for k, v in headers.items() if k.lower() == "content-length"))
-        answer = await self.reader.readexactly(length)
-        if any(k.lower() == "connection" and v.lower() == "close" for k, v in headers.items()):
+        headers = {name.lower(): value for name, value in
+                   (line.split(": ", 1) for line in lines[1:] if ": " in line)}
+        answer = await self.reader.readexactly(int(headers["content-length"]))
+        if headers.get("connection", "").lower() == "close":
             await self.close()  # the server ends the connection after a refused body
         return status, answer
 

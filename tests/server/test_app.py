@@ -196,6 +196,16 @@ def test_workers_run_batches_at_once_and_never_under_other_labels():
     assert model.most_at_once == 2 and sum(model.batches) == 60
 
 
+def test_requests_of_no_texts_gathered_together_are_answered():
+    model = Finder(pause=0.05)
+    with client(model, batch_wait_ms=20, workers=2) as c:
+        with ThreadPoolExecutor(4) as pool:
+            answers = list(pool.map(lambda i: c.post("/extract", json={"texts": []}), range(8)))
+        assert [a.status_code for a in answers] == [200] * 8
+        assert all(a.json()["documents"] == [] for a in answers)
+        assert c.post("/extract", json={"text": "a cat"}).status_code == 200
+
+
 def test_labels_per_request_and_back_to_the_models_own():
     model = Finder()
     with client(model) as c:
@@ -273,3 +283,4 @@ def test_split_shares_jobs_in_order_by_documents():
     assert sizes(split(jobs(*[1] * 6), 2)) == [[1, 1, 1], [1, 1, 1]]
     assert sizes(split(jobs(1, 1, 10), 2)) == [[1, 1], [10]]
     assert sizes(split(jobs(10, 1, 1), 3)) == [[10], [1, 1]]  # a share left empty is dropped
+    assert sizes(split(jobs(0, 0), 2)) == [[0], [0]]  # requests of no texts (`texts: []`)

@@ -1,6 +1,8 @@
 """`assay serve`: the HTTP service and its page."""
 from __future__ import annotations
 
+import os
+
 import typer
 
 from assay.cli.common import console, fail
@@ -44,8 +46,6 @@ def run(
     except ImportError as err:
         fail(f"assay serve needs the serve extra ({err.name} is missing): "
              "pip install 'assay[serve]'")
-    import os
-
     from assay.pipeline import load, resolve_model
 
     # oneDNN keeps a compiled kernel for each batch shape it meets, up to 1,024 of them: under
@@ -75,13 +75,12 @@ def model_workers(asked: int) -> int:
     threads are shared among them. A few sentences give PyTorch's own threads little to
     share: on 2 cores, two batches of 32 SOMD sentences at once, one thread each, ran 1.5 x as
     fast as one batch at a time on two threads. On a GPU, one by default."""
-    import os
-
     import torch
 
     if torch.cuda.is_available():
         return asked or 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    workers = asked or max(1, cores or 1)
-    torch.set_num_threads(max(1, (cores or 1) // workers))
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count()) or 1
+    workers = asked or cores
+    torch.set_num_threads(max(1, cores // workers))
     return workers

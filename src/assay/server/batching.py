@@ -55,7 +55,7 @@ class Batcher:
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="assay-model")
         self.turn = threading.Condition()  # label settings change only with no batch running
         self.active = 0  # batches on the model now
-        self.pending = 0
+        self.pending = 0  # batches waiting for them to end, to switch label settings
         self.ids = count(1)
         self.task: asyncio.Task | None = None
         self.running: set[asyncio.Task] = set()  # batches on the model (a reference each)
@@ -205,7 +205,7 @@ class Batcher:
 
 def split(jobs: list[Job], parts: int) -> list[list[Job]]:
     """The jobs in `parts` runs of about as many documents each, in order."""
-    total = sum(len(j.documents) for j in jobs)
+    total = sum(len(j.documents) for j in jobs) or 1  # requests of no texts: shared by count
     shares: list[list[Job]] = [[] for _ in range(parts)]
     done = 0
     for k, job in enumerate(jobs):
