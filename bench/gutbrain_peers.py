@@ -23,61 +23,16 @@ import subprocess
 import time
 from pathlib import Path
 
+from peer_sentences import from_records, sentence_records, write_jsonl
+
 from assay import metrics
-from assay.doc import Document, Entity
 from assay.models.contract import EVERYTHING
 from assay.models.encoders import resolve_backbone
 from assay.models.registry import load_model
 from assay.pipeline import Pipeline
-from assay.text.units import unit_spans
 from assay.training.data import carve, read_docs
 
 WORK = Path("build/peers")
-
-
-def sentence_records(docs: list[Document], cut: bool) -> tuple[list[dict], list[list]]:
-    """A record per sentence (text: its units joined by spaces, entities in those offsets)
-    and, per record, (document index, the original span of each unit)."""
-    from assay.models.windows import sentence_spans
-
-    records, maps = [], []
-    for k, doc in enumerate(docs):
-        cuts = [p for e in doc.entities for p in e.span] if cut else ()
-        for n, (s, e) in enumerate(sentence_spans(doc)):
-            units = unit_spans(doc.text, s, e, cuts)
-            if not units:
-                continue
-            starts, pos = [], 0
-            for a, b in units:
-                starts.append(pos)
-                pos += b - a + 1
-            text = " ".join(doc.text[a:b] for a, b in units)
-            first = {a: i for i, (a, _) in enumerate(units)}
-            last = {b: i for i, (_, b) in enumerate(units)}
-            entities = [{"start": starts[first[x.start]],
-                         "end": starts[last[x.end]] + x.end - units[last[x.end]][0],
-                         "label": x.label} for x in doc.entities
-                        if s <= x.start and x.end <= e and x.start in first and x.end in last]
-            records.append({"id": f"{doc.id}:{n}", "text": text, "entities": entities})
-            maps.append((k, units, starts))
-    return records, maps
-
-
-def from_records(docs: list[Document], records: list[dict], maps: list) -> list[Document]:
-    """Predicted records back to documents in original offsets."""
-    found: list[list[Entity]] = [[] for _ in docs]
-    for record, (k, units, starts) in zip(records, maps):
-        for e in record["entities"]:
-            first = max(i for i, p in enumerate(starts) if p <= e["start"])
-            last = max(i for i, p in enumerate(starts) if p < e["end"])
-            found[k].append(Entity(units[first][0], units[last][1], e["label"],
-                                   id=f"T{len(found[k]) + 1}"))
-    return [Document(d.id, d.text, f, sections=d.sections, meta=d.meta)
-            for d, f in zip(docs, found)]
-
-
-def write_jsonl(records: list[dict], path: Path) -> None:
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
 
 
 def main() -> None:

@@ -62,6 +62,41 @@ def models(record: Record) -> list[str]:
     return lines + ["", record.made(), ""]
 
 
+def peers(records: list[Record]) -> list[str]:
+    """The peers trained on the same data, scored on the same documents (entities only: they
+    extract no relations)."""
+    lines = ["## The peers on the same data and the same whole documents", "",
+             "Trained on the sentences of the `software` recipe's data "
+             "(configs/software-papers.toml; mention-free SoMeSci sentences drawn once at its "
+             "empty_weight), scored as above. They extract entities only. Speed: the SoMeSci "
+             "devel sentences through the peer, one sentence a call for gliner "
+             "(`predict_entities`), `nlp.pipe` for spaCy.", "",
+             "| peer | SOMD dev entities P / R / F1 | SoMeSci entities P / R / F1 | false "
+             "positives per 1,000 mention-free sentences | mention-free sentences with any | "
+             "sentences/s | training seconds |", "|---|---|---|---|---|---|---|"]
+    for record in records:
+        r = record.results
+        quiet = r["somesci_devel"]["mention_free"]
+        lines.append(f"| {r['peer']} (seed {record.seed}) | "
+                     f"{_prf(r['somd_dev']['entities'])} | "
+                     f"{_prf(r['somesci_devel']['entities'])} | {quiet['per_1000']} "
+                     f"({quiet['false_positives']} in {quiet['mention_free']}) | "
+                     f"{quiet['share_with_any']:.1%} | {r['sentences_per_s']} | "
+                     f"{r['train_seconds']} |")
+    first = records[0].results["training_data"]
+    lines += ["", "Training sentences (the same for every peer):", "", "| source | documents | sentences | left out as dev "
+              "sentences | without entities (drawn) | trained on | entities across sentences "
+              "(in none) |", "|---|---|---|---|---|---|---|"]
+    for name, c in first.items():
+        lines.append(f"| {name} | {c['documents']} | {c['sentences']} | "
+                     f"{c['left_out_as_dev_sentences']} | {c['without_entities']} "
+                     f"({c['without_entities_drawn']}) | {c['trained_on']} | "
+                     f"{c['entities_across_sentences']} |")
+    for record in records:
+        lines += ["", f"{record.results['peer']}: " + record.made()]
+    return lines + [""]
+
+
 def training(record: Record) -> list[str]:
     r = record.results
     data = r.get("training_data")
@@ -89,10 +124,12 @@ def training(record: Record) -> list[str]:
 def software_papers() -> str:
     lines = ["# `software` on whole papers", "",
              "Made by `bench/report.py` from the records in `bench/results/records/somd2025/` "
-             "(experiments `software-papers-eval`, `software-papers`, `software-roles`). Dev "
+             "(experiments `software-papers-eval`, `software-peer-spacy`, `software-peer-gliner`, "
+             "`software-papers`, `software-roles`). Dev "
              "sets only: SoMeSci's test documents are not here.", ""]
     for record in named("software-papers-eval"):
         lines += models(record)
+    lines += peers([*named("software-peer-spacy"), *named("software-peer-gliner")])
     for name in ("software-papers", "software-roles"):
         for record in named(name):
             lines += training(record)

@@ -3,16 +3,17 @@ peer. Runs in its own environment (gliner pins transformers < 5.17; assay does n
 
     python3 -m venv build/peers/gliner
     build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29
-    build/peers/gliner/bin/python bench/peers/gliner_ner.py TRAIN.jsonl DEV.jsonl OUT.jsonl \\
+    build/peers/gliner/bin/python bench/peers/gliner_ner.py TRAIN.jsonl DEV.jsonl [OUT.jsonl] \\
         --encoder PATH/TO/all-MiniLM-L6-v2 --work build/peers/gliner-somd [--steps 1300] \\
-        [--words gliner|whitespace]
+        [--words gliner|whitespace] [--predict IN.jsonl OUT.jsonl]
 
 Sentences go in as the same words at training as at prediction: GLiNER's own splitter's
 (`--words gliner`, what `predict_entities` does with raw text), or the text's whitespace tokens
 (`--words whitespace`, for pre-tokenized shared-task text such as SOMD's, whose entities all
 start and end on them). Every label of the training data is prompted.
-Predictions (flat, threshold 0.5) are written as JSONL documents for `assay evaluate`.
-Prints the training time, the extraction speed (sentences/s) and the package versions.
+Predictions (flat, threshold 0.5; of DEV into OUT, and of each `--predict` file) are written as
+JSONL documents for `assay evaluate`. Prints the training time, each predicted file's
+extraction speed (sentences/s) and the package versions.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from gliner import GLiNER, GLiNERConfig
 from gliner.data_processing.tokenizer import WordsSplitter
-from versions import installed
+from versions import first_speed, installed, speed
 
 
 def records(path: Path) -> list[dict]:
@@ -63,7 +64,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("train", type=Path)
     parser.add_argument("dev", type=Path)
-    parser.add_argument("out", type=Path)
+    parser.add_argument("out", type=Path, nargs="?", help="DEV's predictions")
+    parser.add_argument("--predict", nargs=2, type=Path, action="append", default=[],
+                        metavar=("IN", "OUT"), help="also predict IN into OUT (repeatable)")
     parser.add_argument("--encoder", required=True)
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--steps", type=int, default=1300)
@@ -93,23 +96,30 @@ def main() -> None:
     model.train_model(train_dataset=train, eval_dataset=None, training_args=training)
     train_seconds = time.perf_counter() - start
     model.eval()
-    dev = records(args.dev)
-    start = time.perf_counter()
-    found = [model.predict_entities(r["text"], labels, threshold=0.5, flat_ner=True) for r in dev]
-    seconds = time.perf_counter() - start
-    with open(args.out, "w", encoding="utf-8") as out:
-        for record, entities in zip(dev, found):
-            ents = [{"id": f"T{k}", "start": e["start"], "end": e["end"], "label": e["label"]}
-                    for k, e in enumerate(entities, 1)]
-            out.write(json.dumps({"id": record["id"], "text": record["text"],
-                                  "entities": ents}) + "\n")
+    predicted = {str(source): predict(model, labels, source, out)
+                 for source, out in ([(args.dev, args.out)] if args.out else []) + args.predict}
     print(json.dumps({"seed": args.seed, "train_seconds": round(train_seconds),
                       "steps": args.steps,
                       "max_width": args.max_width, "words": args.words,
                       "lr": args.lr, "others_lr": args.others_lr,
-                      "sentences_per_s": round(len(dev) / seconds, 1),
+                      **first_speed(predicted), "predicted": predicted,
                       "packages": installed("gliner", "torch", "transformers")}))
 
+
+def predict(model, labels: list[str], source: Path, out: Path) -> dict:
+    """`source`'s records predicted into `out`; their count and the time it took."""
+    texts = records(source)
+    start = time.perf_counter()
+    found = [model.predict_entities(r["text"], labels, threshold=0.5, flat_ner=True)
+             for r in texts]
+    seconds = time.perf_counter() - start
+    with open(out, "w", encoding="utf-8") as file:
+        for record, entities in zip(texts, found):
+            ents = [{"id": f"T{k}", "start": e["start"], "end": e["end"], "label": e["label"]}
+                    for k, e in enumerate(entities, 1)]
+            file.write(json.dumps({"id": record["id"], "text": record["text"],
+                                   "entities": ents}) + "\n")
+    return speed(len(texts), seconds)
 
 if __name__ == "__main__":
     main()
