@@ -84,9 +84,10 @@ def peers(records: list[Record]) -> list[str]:
                      f"{quiet['share_with_any']:.1%} | {r['sentences_per_s']} | "
                      f"{r['train_seconds']} |")
     first = records[0].results["training_data"]
-    lines += ["", "Training sentences (the same for every peer):", "", "| source | documents | sentences | left out as dev "
-              "sentences | without entities (drawn) | trained on | entities across sentences "
-              "(in none) |", "|---|---|---|---|---|---|---|"]
+    lines += ["", "Training sentences (the same for every peer):", "",
+              "| source | documents | sentences | left out as dev sentences | without entities "
+              "(drawn) | trained on | entities across sentences (in none) |",
+              "|---|---|---|---|---|---|---|"]
     for name, c in first.items():
         lines.append(f"| {name} | {c['documents']} | {c['sentences']} | "
                      f"{c['left_out_as_dev_sentences']} | {c['without_entities']} "

@@ -121,5 +121,6 @@ def predict(model, labels: list[str], source: Path, out: Path) -> dict:
                                    "entities": ents}) + "\n")
     return speed(len(texts), seconds)
 
+
 if __name__ == "__main__":
     main()
