@@ -14,7 +14,7 @@ Run through the runner, with nothing else busy on the machine, which records the
 
 The peers run in their own environments (they pin other versions than assay):
     python3 -m venv build/peers/gliner
-    build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29
+    build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29 "accelerate>=1.1"
     .venv/bin/python bench/run.py peer-gliner        # fine-tunes it on SOMD train (~30 min)
     python3 -m venv build/peers/spacy
     build/peers/spacy/bin/pip install spacy==3.8.*

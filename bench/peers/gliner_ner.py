@@ -2,7 +2,7 @@
 peer. Runs in its own environment (gliner pins transformers < 5.17; assay does not):
 
     python3 -m venv build/peers/gliner
-    build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29
+    build/peers/gliner/bin/pip install torch==2.13.0 gliner==0.2.29 "accelerate>=1.1"
     build/peers/gliner/bin/python bench/peers/gliner_ner.py TRAIN.jsonl DEV.jsonl [OUT.jsonl] \\
         --encoder PATH/TO/all-MiniLM-L6-v2 --work build/peers/gliner-somd [--steps 1300] \\
         [--words gliner|whitespace] [--predict IN.jsonl OUT.jsonl]
