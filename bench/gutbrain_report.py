@@ -62,3 +62,47 @@ def calibration(record: Record) -> str:
               f"Pipeline speed: {r['pipeline_abstracts_per_s']} abstracts/s (span NER then "
               "docre, one process).", "", record.made(), ""]
     return "\n".join(lines)
+
+
+TIERS = {"gutbrain-span-dev60": "platinum + gold",
+         "gutbrain-span-silver-dev60": "platinum + gold, silver at weight 0.5"}
+END_TO_END = {"gutbrain-span-dev60": "gutbrain-calibrate",
+              "gutbrain-span-silver-dev60": "gutbrain-calibrate-silver"}
+
+
+def _f1s(s: dict) -> str:
+    return " / ".join(f"{s[t]['micro_f1']:.3f}" for t in RE_TASKS)
+
+
+def tiers(runs: list[Record], calibrations: dict[str, Record]) -> str:
+    """bench/results/gutbrainie_tiers.md: what each tier of training data gives, NER on the
+    60-document carve and the pipeline end to end over the same docre model."""
+    lines = ["# GutBrainIE 2025: what each tier of training data gives", "",
+             "Made by `bench/report.py` from the records of the experiments "
+             + ", ".join(f"`{n}`" for n in [*TIERS, *END_TO_END.values()]) + ". Dev: the "
+             "60-document carve of platinum + gold (configs/gutbrainie-dev60-ids.txt), which "
+             "no model here trained on. Each row trains the span NER model of "
+             "configs/gutbrain-span.toml on other data (configs/gutbrain-span-silver.toml for "
+             "silver: a second Mix source; `weight` is how many times an epoch each of its "
+             "examples is seen on average), then runs it end to end before the same docre "
+             "model (gutbrain-atlop-dev60, trained on platinum + gold), its threshold chosen "
+             "on the carve (bench/gutbrain_calibrate.py). One seed each, 6 epochs on this CPU.",
+             "", "| NER trained on | examples an epoch | NER micro P / R / F1 (macro F1) | "
+             "threshold | end to end binary / ternary tag / ternary mention F1 | the same, "
+             "threshold chosen on the other half | abstracts/s |", "|---|---|---|---|---|---|---|"]
+    for run in runs:
+        r = run.results
+        ner = r["dev"]["NER"]
+        seen = sum(c["an_epoch"] for c in r["training_data"].values())
+        c = calibrations[END_TO_END[run.name]].results
+        lines.append(f"| {TIERS[run.name]} | {seen} | {ner['micro_p']:.3f} / "
+                     f"{ner['micro_r']:.3f} / **{ner['micro_f1']:.3f}** "
+                     f"({ner['macro_f1']:.3f}) | {c['chosen_threshold']} | "
+                     f"{_f1s(c['pipeline']['chosen'])} | {_f1s(c['cross_validated']['global'])}"
+                     f" | {c['pipeline_abstracts_per_s']} |")
+    lines += ["", "For scale, the organisers' baseline on the official test set (published "
+              "figures, not ours): NER 0.7927, binary 0.5947, ternary tag 0.5751, ternary "
+              "mention 0.3288.", ""]
+    for record in [*runs, *calibrations.values()]:
+        lines += [f"`{record.name}`: " + record.made(), ""]
+    return "\n".join(lines)

@@ -64,7 +64,13 @@ def models(record: Record) -> list[str]:
 
 def peers(records: list[Record]) -> list[str]:
     """The peers trained on the same data, scored on the same documents (entities only: they
-    extract no relations)."""
+    extract no relations); nothing without a record."""
+    if not records:
+        return []
+    first = records[0].results["training_data"]
+    if any(r.results["training_data"] != first for r in records):
+        raise ValueError("the peers' records hold different training data: run them again "
+                         "from one commit of bench/software_peers.py")
     lines = ["## The peers on the same data and the same whole documents", "",
              "Trained on the sentences of the `software` recipe's data "
              "(configs/software-papers.toml; mention-free SoMeSci sentences drawn once at its "
@@ -83,7 +89,6 @@ def peers(records: list[Record]) -> list[str]:
                      f"({quiet['false_positives']} in {quiet['mention_free']}) | "
                      f"{quiet['share_with_any']:.1%} | {r['sentences_per_s']} | "
                      f"{r['train_seconds']} |")
-    first = records[0].results["training_data"]
     lines += ["", "Training sentences (the same for every peer):", "",
               "| source | documents | sentences | left out as dev sentences | without entities "
               "(drawn) | trained on | entities across sentences (in none) |",
