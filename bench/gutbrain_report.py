@@ -100,6 +100,14 @@ def tiers(runs: list[Record], calibrations: dict[str, Record]) -> str:
                      f"({ner['macro_f1']:.3f}) | {c['chosen_threshold']} | "
                      f"{_f1s(c['pipeline']['chosen'])} | {_f1s(c['cross_validated']['global'])}"
                      f" | {c['pipeline_abstracts_per_s']} |")
+    labels = sorted(runs[0].results["dev"]["NER"]["per_label_f1"])
+    lines += ["", "NER F1 per type on the carve:", "",
+              "| type | " + " | ".join(TIERS[r.name] for r in runs) + " |",
+              "|---|" + "---|" * len(runs)]
+    for label in labels:
+        lines.append(f"| {label} | " + " | ".join(
+            f"{r.results['dev']['NER']['per_label_f1'].get(label, 0.0):.3f}" for r in runs)
+            + " |")
     lines += ["", "For scale, the organisers' baseline on the official test set (published "
               "figures, not ours): NER 0.7927, binary 0.5947, ternary tag 0.5751, ternary "
               "mention 0.3288.", ""]
