@@ -1,27 +1,15 @@
 """Every recipe in configs/ validates, and so does every training run bench/experiments.toml
 declares, with its --sets parsed as `assay train --set` parses them."""
-import json
 from pathlib import Path
 
 import pytest
 
-from assay.training import load_recipe
+from assay.training import load_recipe, parse_sets
 from bench.records import experiments
 
 ROOT = Path(__file__).resolve().parents[1]
 RECIPES = sorted((ROOT / "configs").glob("*.toml"))
 RUNS = {name: e for name, e in experiments().items() if e.kind == "run"}
-
-
-def overrides(sets: list[str]) -> dict[str, object]:
-    parsed = {}
-    for item in sets:
-        key, _, value = item.partition("=")
-        try:
-            parsed[key] = json.loads(value)
-        except json.JSONDecodeError:
-            parsed[key] = value
-    return parsed
 
 
 @pytest.mark.parametrize("recipe", RECIPES, ids=[p.name for p in RECIPES])
@@ -32,7 +20,7 @@ def test_a_shipped_recipe_validates(recipe):
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_a_declared_run_validates_with_its_sets(name):
     run = RUNS[name]
-    recipe = load_recipe(ROOT / run.recipe, overrides([f"train.seed={run.seeds[0]}", *run.set]))
+    recipe = load_recipe(ROOT / run.recipe, parse_sets([f"train.seed={run.seeds[0]}", *run.set]))
     assert recipe.train.seed == run.seeds[0]
     lists = [recipe.data.dev_ids,
              *(x for s in recipe.data.sources for x in (s.train_ids, s.dev_ids))]

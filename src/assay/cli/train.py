@@ -1,7 +1,6 @@
 """`assay train`: train a model from a recipe."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
@@ -26,21 +25,12 @@ def run(
     log.jsonl and a checkpoint; after an interruption, the same command with --resume goes on
     from the last epoch completed.
     """
-    from assay.training import RecipeError, load_recipe, train
+    from assay.training import RecipeError, load_recipe, parse_sets, train
     from transformers.utils import logging
 
     logging.set_verbosity_error()
-    overrides = {}
-    for item in set_:
-        key, sep, value = item.partition("=")
-        if not sep:
-            fail(f"--set {item!r}: give key=value, e.g. train.seed=7")
-        try:
-            overrides[key] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key] = value
     try:
-        scores = train(load_recipe(recipe, overrides), resume=resume)
+        scores = train(load_recipe(recipe, parse_sets(set_)), resume=resume)
     except (RecipeError, FileNotFoundError) as err:
         fail(str(err))
     console.print(f"best epoch {scores['epoch']}: " + ", ".join(

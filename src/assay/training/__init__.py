@@ -1,5 +1,5 @@
 """Training shared by every family: recipes (TOML, validated) and the Trainer."""
-from assay.training.recipe import Recipe, RecipeError, load_recipe
+from assay.training.recipe import Recipe, RecipeError, load_recipe, parse_sets
 from assay.training.trainer import Trainer, train
 
-__all__ = ["Recipe", "RecipeError", "Trainer", "load_recipe", "train"]
+__all__ = ["Recipe", "RecipeError", "Trainer", "load_recipe", "parse_sets", "train"]

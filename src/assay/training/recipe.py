@@ -2,6 +2,7 @@
 errors that name the key. Relative paths are read from the directory the command runs in."""
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -193,6 +194,21 @@ class Recipe(BaseModel):
 
     def model_config_object(self) -> BaseModel:
         return family(self.model.get("family", "")).config(**self.model)
+
+
+def parse_sets(items: list[str]) -> dict[str, object]:
+    """`--set key=value` items as overrides for `load_recipe`: a value is read as JSON
+    (numbers, true, lists) or else kept as a string."""
+    overrides: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise RecipeError(f"--set {item!r}: give key=value, e.g. train.seed=7")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    return overrides
 
 
 def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) -> Recipe:
