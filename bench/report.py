@@ -13,7 +13,7 @@ import tempfile
 
 import pages
 from generative_report import generative
-from gutbrain_report import END_TO_END, TIERS, calibration, tiers
+from gutbrain_report import TIERS, calibration, tiers
 from llm_report import llm
 from serve_report import serve
 from software_report import software_papers
@@ -231,8 +231,8 @@ def reports() -> dict[str, str]:
             "gutbrainie.md": pages.gutbrainie(*named("gutbrain-pipeline")),
             "gutbrainie_peers.md": pages.gutbrainie_peers(*named("gutbrain-gliner")),
             "gutbrainie_calibration.md": calibration(*named("gutbrain-calibrate")),
-            "gutbrainie_tiers.md": tiers([r for n in TIERS for r in named(n)],
-                                         {n: named(n)[0] for n in END_TO_END.values()}),
+            "gutbrainie_tiers.md": tiers([(*named(run), *named(end_to_end))
+                                          for run, (_, end_to_end) in TIERS.items()]),
             "speed_cpu.md": pages.speed(*named("speed-cpu")),
             "dataset_counts.md": pages.dataset_counts(*named("dataset-counts")),
             "fuzzing.md": pages.fuzzing(*named("fuzz-formats"))}
