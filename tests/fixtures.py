@@ -33,6 +33,15 @@ BRAT_ANN = ("T1\tAction 0 3\tAdd\nT2\tAmount 4 8\t5 ml\nT3\tReagent 9 15\tbuffer
             "E1\tAction:T1 Acts-on:T3 Site:T4\nE2\tAction:T5\nR1\tMeasure Arg1:T3 Arg2:T2\n"
             "R2\tMod-Link Arg1:E2 Arg2:T1\nN1\tReference T3 ChEBI:1234\tbuffer\nA1\tNegated T5\n"
             "#1\tAnnotatorNotes T1\tcheck\n")
+MEASEVAL_TEXT = "The core was 12.5 m long, with a mean porosity of 31% near the top."
+MEASEVAL_TSV = (
+    "docId\tannotSet\tannotType\tstartOffset\tendOffset\tannotId\ttext\tother\n"
+    "P1\t1\tQuantity\t13\t19\tT1-1\t12.5 m\t{\"unit\": \"m\"}\n"
+    "P1\t1\tMeasuredEntity\t4\t8\tT2-1\tcore\t{\"HasQuantity\": \"T1-1\"}\n"
+    "P1\t2\tQuantity\t50\t53\tT1-2\t31%\t{\"mods\": [\"IsMean\"], \"unit\": \"%\"}\n"
+    "P1\t2\tMeasuredProperty\t38\t46\tT3-2\tporosity\t{\"HasQuantity\": \"T1-2\"}\n"
+    "P1\t2\tMeasuredEntity\t4\t8\tT2-2\tcore\t{\"HasProperty\": \"T3-2\"}\n"
+    "P1\t2\tQualifier\t54\t66\tT4-2\tnear the top\t{\"Qualifies\": \"T1-2\"}\n")
 
 
 def gutbrainie_json() -> str:
@@ -62,6 +71,13 @@ def write_fixture(fmt: str, folder: Path) -> Path:
     if fmt == "brat":
         (folder / "p1.txt").write_text(BRAT_TEXT)
         (folder / "p1.ann").write_text(BRAT_ANN)
+        return folder
+    if fmt == "measeval":
+        (folder / "text").mkdir(exist_ok=True)
+        (folder / "tsv").mkdir(exist_ok=True)
+        (folder / "text" / "P1.txt").write_text(MEASEVAL_TEXT)
+        (folder / "text" / "P2.txt").write_text("No measurement is given here.")
+        (folder / "tsv" / "P1.tsv").write_text(MEASEVAL_TSV)
         return folder
     if fmt == "jsonl":
         source = Path(__file__).resolve().parents[1] / "examples" / "software.jsonl"

@@ -53,7 +53,7 @@ def written_state(folder: Path) -> dict[str, bytes]:
 # counts that lie
 
 
-@pytest.mark.parametrize("fmt", ["gutbrainie", "brat", "pubtator"])
+@pytest.mark.parametrize("fmt", ["gutbrainie", "brat", "pubtator", "measeval"])
 def test_documents_sharing_an_id_stop_a_conversion_to_an_id_keyed_format(fmt, tmp_path):
     source = jsonl(tmp_path / "twins.jsonl", twins())
     result = invoke("convert", "--from", "jsonl", "--to", fmt, source, tmp_path / "out")

@@ -15,12 +15,15 @@ OUTCOMES = ("read", "clear error", "other exception")
 
 
 def damaged_file(fmt: str, folder: Path) -> Path:
-    """The one file of `fmt`'s fixture that a mutation changes (somd: entities; brat: .ann)."""
+    """The one file of `fmt`'s fixture that a mutation changes (somd: entities; brat: .ann;
+    measeval: .tsv)."""
     path = write_fixture(fmt, folder)
     if fmt == "somd":
         return path.with_name("train_entities.txt")
     if fmt == "brat":
         return path / "p1.ann"
+    if fmt == "measeval":
+        return path / "tsv" / "P1.tsv"
     return path
 
 
@@ -88,5 +91,5 @@ def fuzz(fmt: str, folder: Path, examples: int, seed: int) -> dict[str, dict]:
 
 def write_path(fmt: str, folder: Path) -> Path:
     """The path a reader of `fmt` takes for the fixture in `folder`."""
-    return {"somd": folder / "train", "brat": folder}.get(fmt) or next(
+    return {"somd": folder / "train", "brat": folder, "measeval": folder}.get(fmt) or next(
         p for p in folder.iterdir() if p.is_file())

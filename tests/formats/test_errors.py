@@ -101,3 +101,19 @@ def test_writer_refuses_what_iob2_cannot_hold(tmp_path):
 
 def test_missing_file_is_named(tmp_path):
     assert "no such file" in first_error("dygie", tmp_path / "absent.json")
+
+
+def test_measeval_row_whose_text_is_not_at_its_offsets_names_file_and_line(tmp_path):
+    folder = write_fixture("measeval", tmp_path)
+    table = folder / "tsv" / "P1.tsv"
+    table.write_text(table.read_text().replace("\t13\t19\t", "\t12\t18\t"))
+    message = first_error("measeval", folder)
+    assert "P1.tsv:2:" in message and "'12.5 m' is not the text at 12-18" in message
+
+
+def test_measeval_relation_to_no_row_names_file_and_line(tmp_path):
+    folder = write_fixture("measeval", tmp_path)
+    table = folder / "tsv" / "P1.tsv"
+    table.write_text(table.read_text().replace('{"Qualifies": "T1-2"}', '{"Qualifies": "T9"}'))
+    message = first_error("measeval", folder)
+    assert "P1.tsv:7:" in message and "'T9', which no row of the file is" in message

@@ -91,3 +91,27 @@ def test_brat_keeps_discontinuous_mentions_events_and_notes(tmp_path):
     labels = [(r.head, r.label, r.tail) for r in doc.relations]
     assert ("T1", "Acts-on", "T3") in labels and ("T5", "Mod-Link", "T1") in labels
     assert doc.meta["brat_other"] == ["A1\tNegated T5", "#1\tAnnotatorNotes T1\tcheck"]
+
+
+def test_measeval_rows_become_entities_with_their_set_and_relations_from_other(tmp_path):
+    doc, empty = read_one("measeval", tmp_path)
+    assert (empty.id, empty.entities) == ("P2", [])  # a paragraph without a TSV file
+    ents = doc.entity_by_id()
+    assert ents["T1-2"].attrs == {"annotSet": 2, "mods": ["IsMean"], "unit": "%"}
+    assert [(r.head, r.label, r.tail) for r in doc.relations] == [
+        ("T2-1", "HasQuantity", "T1-1"), ("T3-2", "HasQuantity", "T1-2"),
+        ("T2-2", "HasProperty", "T3-2"), ("T4-2", "Qualifies", "T1-2")]
+    assert ents["T2-1"].span == ents["T2-2"].span  # "core" is in both measurements
+
+
+def test_measeval_writer_groups_predicted_entities_into_sets_by_their_relations(tmp_path):
+    from assay.doc import Document, Entity, Relation
+    from assay.formats.measeval import to_tsv
+
+    text = "It is 5 kg and 3 m."
+    doc = Document("D", text, [Entity(6, 10, "Quantity", id="T1"), Entity(0, 2, "MeasuredEntity", id="T2"),
+                               Entity(15, 18, "Quantity", id="T3")],
+                   [Relation("T2", "T1", "HasQuantity")])
+    rows = [line.split("\t") for line in to_tsv(doc).splitlines()[1:]]
+    assert [(r[1], r[5]) for r in rows] == [("1", "T1"), ("1", "T2"), ("2", "T3")]
+    assert rows[1][7] == '{"HasQuantity": "T1"}' and rows[0][7] == ""

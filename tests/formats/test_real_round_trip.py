@@ -50,3 +50,10 @@ def test_brat_reads_back_equal(datasets, tmp_path):
     docs = list(formats.read(datasets / "wlpc" / "dev", "brat"))
     formats.write(docs, tmp_path / "wlpc", "brat")
     assert list(formats.read(tmp_path / "wlpc", "brat")) == docs
+
+
+def test_measeval_tsv_files_are_byte_identical(datasets, tmp_path):
+    source = datasets / "measeval" / "train"
+    rewrite("measeval", source, tmp_path / "train")
+    for table in (source / "tsv").glob("*.tsv"):
+        assert (tmp_path / "train" / "tsv" / table.name).read_text() == table.read_text()

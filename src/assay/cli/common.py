@@ -17,7 +17,7 @@ from assay.labels import NAMED_MAPS, LabelMap, parse_label_map
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # an error stays one line, never wrapped
 
-FORMAT_HELP = (f"one of: {', '.join(formats.FORMATS)}. somd and brat span several files: "
+FORMAT_HELP = (f"one of: {', '.join(formats.FORMATS)}. somd, brat and measeval span several files: "
                "give a folder, or for somd a prefix such as data/train (data/train_texts.txt ...)")
 LENIENT_HELP = "skip bad records, count and report them, instead of stopping at the first"
 

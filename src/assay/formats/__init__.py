@@ -8,20 +8,23 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document
 from assay.errors import FormatError, Problems
-from assay.formats import base, brat, conll, dygie, genia, gutbrainie, jsonl, pubtator, somd, spert
+from assay.formats import (base, brat, conll, dygie, genia, gutbrainie, jsonl, measeval, pubtator,
+                           somd, spert)
 
 FORMATS: dict[str, ModuleType] = {
     "jsonl": jsonl, "conll": conll, "somd": somd, "dygie": dygie, "spert": spert,
     "gutbrainie": gutbrainie, "pubtator": pubtator, "brat": brat, "genia": genia,
+    "measeval": measeval,
 }
 # Formats whose data spans several files: the path is a folder or a file prefix.
 MULTI_FILE = {"somd": "a folder with texts.txt, entities.txt, relations.txt, or a prefix such as "
                       "data/train for data/train_texts.txt ...",
-              "brat": "a folder of NAME.txt + NAME.ann pairs, or one .ann/.txt file"}
+              "brat": "a folder of NAME.txt + NAME.ann pairs, or one .ann/.txt file",
+              "measeval": "a split folder holding text/ (or txt/) and tsv/"}
 
 
 #: formats whose documents keep their ids when written and read back (`extract --resume`)
-KEEP_IDS = ("jsonl", "dygie", "gutbrainie", "pubtator", "brat")
+KEEP_IDS = ("jsonl", "dygie", "gutbrainie", "pubtator", "brat", "measeval")
 
 
 def module(name: str) -> ModuleType:

@@ -16,7 +16,7 @@ from assay.doc import Document
 from assay.errors import FormatError
 from assay.formats.base import is_one_word
 
-KEYED = {"gutbrainie", "brat", "pubtator"}  # formats that key documents by id
+KEYED = {"gutbrainie", "brat", "pubtator", "measeval"}  # formats that key documents by id
 ONE_WORD_LABELS = {"conll", "somd", "brat"}  # formats that write labels in space-separated columns
 
 
