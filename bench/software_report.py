@@ -130,12 +130,12 @@ def training(record: Record) -> list[str]:
 def software_papers() -> str:
     lines = ["# `software` on whole papers", "",
              "Made by `bench/report.py` from the records in `bench/results/records/somd2025/` "
-             "(experiments `software-papers-eval`, `software-peer-spacy`, "
+             "(experiments `software-papers-eval`, `software-peer-spacy`, `software-peer-gliner`, "
              "`software-papers`, `software-roles`). Dev "
              "sets only: SoMeSci's test documents are not here.", ""]
     for record in named("software-papers-eval"):
         lines += models(record)
-    lines += peers(named("software-peer-spacy"))  # software-peer-gliner: not run yet
+    lines += peers([*named("software-peer-spacy"), *named("software-peer-gliner")])
     for name in ("software-papers", "software-roles"):
         for record in named(name):
             lines += training(record)

@@ -117,3 +117,12 @@ def test_measeval_relation_to_no_row_names_file_and_line(tmp_path):
     table.write_text(table.read_text().replace('{"Qualifies": "T1-2"}', '{"Qualifies": "T9"}'))
     message = first_error("measeval", folder)
     assert "P1.tsv:7:" in message and "'T9', which no row of the file is" in message
+
+
+def test_measeval_annotations_without_their_text_are_named_and_counted_when_lenient(tmp_path):
+    folder = write_fixture("measeval", tmp_path)
+    (folder / "tsv" / "P3.tsv").write_text((folder / "tsv" / "P1.tsv").read_text())
+    assert "P3.tsv: has no text text/P3.txt to annotate" in first_error("measeval", folder)
+    problems = Problems(strict=False)
+    assert [d.id for d in formats.read(folder, "measeval", problems)] == ["P1", "P2"]
+    assert len(problems.errors) == 1

@@ -37,16 +37,15 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
     stems = sorted(p.stem for p in texts.glob("*.txt"))
     if not stems:
         raise FormatError(f"no .txt files in {texts.name}/", path)
-    orphans = sorted({p.stem for p in tsv.glob("*.tsv")} - set(stems))
-    if orphans:
-        raise FormatError(f"{len(orphans)} annotation file(s) have no text in {texts.name}/, "
-                          f"e.g. {orphans[0]}.tsv", tsv)
+    for orphan in sorted({p.stem for p in tsv.glob("*.tsv")} - set(stems)):
+        problems.report(FormatError(f"has no text {texts.name}/{orphan}.txt to annotate",
+                                    tsv / f"{orphan}.tsv"))
     for stem in stems:
         doc = Document(id=stem, text=read_text(texts / f"{stem}.txt", keep_bom=True))
         table = tsv / f"{stem}.tsv"
         if table.exists():
             _annotations(doc, table, problems)
-        if checked(doc, problems, table, None):
+        if checked(doc, problems, table if table.exists() else texts / f"{stem}.txt", None):
             yield doc
 
 
@@ -80,7 +79,8 @@ def to_tsv(doc: Document, path: str | Path | None = None) -> str:
         if e.fragments:
             raise FormatError(f"document {doc.id!r}: entity {e.id} is discontinuous, and a "
                               "MeasEval row holds one span", path)
-        for name, value in (("label", e.label), ("id", e.id), ("text", doc.mention_text(e))):
+        for name, value in (("label", e.label), ("id", e.id), ("text", doc.mention_text(e)),
+                            ("document id", doc.id)):
             if any(c in value for c in "\t\n\r"):
                 raise FormatError(f"document {doc.id!r}: entity {e.id}'s {name} {value!r} "
                                   "holds a tab or a line break, which would break its row", path)
