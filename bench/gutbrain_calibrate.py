@@ -11,8 +11,10 @@ gold entities, and the span model's entities (end to end, as users run it). For 
 - selection you can trust: the carve cut in two halves (seeded), the threshold chosen on one
   half and scored on the other, both ways, counts pooled; the same for a threshold per
   relation label (one pass of coordinate ascent from the global one).
-The 22 documents of the old carve are scored too, for continuity. `--out` is the RE model
-with the chosen threshold in its config (`model.threshold`): what `assay package` ships.
+The 22 documents of the old carve are scored too, for continuity. `--dev-ids` scores and
+calibrates on other platinum + gold documents instead (a cross-validation fold; the old carve
+is then not scored). `--out` is the RE model with the chosen threshold in its config
+(`model.threshold`): what `assay package` ships.
 
 Run through the runner, after gutbrain-span-dev60 and gutbrain-atlop-dev60 (experiment
 gutbrain-calibrate):
@@ -113,10 +115,13 @@ def main() -> None:
     parser.add_argument("--re", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True,
                         help="the RE model with the chosen threshold, written here")
+    parser.add_argument("--dev-ids", type=Path, default=CARVE, help="the documents of platinum "
+                        "+ gold scored and calibrated on (a cross-validation fold: "
+                        "configs/gutbrainie-fold{k}-ids.txt, bench/gutbrain_carve.py --folds)")
     parser.add_argument("--seed", type=int, default=13, help="the carve's cut in halves")
     parser.add_argument("--json", type=Path, required=True)
     args = parser.parse_args()
-    ids = listed_ids(CARVE)
+    ids = listed_ids(args.dev_ids)
     dev = [d for name in ("train_platinum.json", "train_gold.json")
            for d in formats.read(DATA / name, "gutbrainie") if d.id in ids]
     ner, re = load_model(args.ner), load_model(args.re)
@@ -132,7 +137,7 @@ def main() -> None:
     chosen = best_threshold(dev, inputs["pipeline"])
     results = {
         "dev": f"{DATA}/train_platinum.json + train_gold.json (the {len(dev)} documents in "
-               f"{CARVE})", "ner": str(args.ner), "re": str(args.re), "grid": list(GRID),
+               f"{args.dev_ids})", "ner": str(args.ner), "re": str(args.re), "grid": list(GRID),
         "chosen_threshold": chosen, "objective": "mean micro F1 of "
         + ", ".join(RE_TASKS) + ", end to end",
         "pipeline_abstracts_per_s": round(len(dev) / (ner_seconds + re_seconds), 2)}
@@ -145,7 +150,7 @@ def main() -> None:
             "atlop_top1": summary(scores(dev, kept(predicted, ATLOP, top_k=1)))}
     old = listed_ids(OLD_CARVE)
     old_dev = [d for d in dev if d.id in old]
-    for name, predicted in inputs.items():
+    for name, predicted in inputs.items() if args.dev_ids == CARVE else ():  # not for a fold
         subset = [d for d in predicted if d.id in old]
         results[name]["old_carve"] = {
             "documents": len(old_dev), "atlop": summary(scores(old_dev, kept(subset, ATLOP))),
