@@ -155,6 +155,21 @@ def test_an_interrupted_extract_keeps_what_was_done_and_resume_goes_on(tmp_path,
     assert not partial.exists()
 
 
+def test_an_extract_into_a_folder_format_goes_on_and_replaces_an_earlier_output(tmp_path, monkeypatch):
+    import assay.pipeline
+
+    source, out = papers(tmp_path / "papers", 6), tmp_path / "found"
+    formats.write([Document("old", "An earlier run.")], out, "measeval")
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel(stop_at=2))
+    args = ("extract", "--input", source, "--output", out, "--output-format", "measeval")
+    assert invoke(*args).exit_code == 130
+    assert [d.id for d in formats.read(out, "measeval")] == ["old"]
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel())
+    resumed = invoke(*args, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert [d.id for d in formats.read(out, "measeval")] == [f"p{k:02d}" for k in range(6)]
+
+
 def test_an_extract_interrupted_before_any_document_leaves_nothing(tmp_path, monkeypatch):
     import assay.pipeline
 

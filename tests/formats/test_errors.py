@@ -126,3 +126,24 @@ def test_measeval_annotations_without_their_text_are_named_and_counted_when_leni
     problems = Problems(strict=False)
     assert [d.id for d in formats.read(folder, "measeval", problems)] == ["P1", "P2"]
     assert len(problems.errors) == 1
+
+
+def test_measeval_key_given_twice_in_other_is_reported_and_the_span_kept(tmp_path):
+    folder = write_fixture("measeval", tmp_path)
+    table = folder / "tsv" / "P1.tsv"
+    table.write_text(table.read_text().replace('{"unit": "m"}', '{"unit": "m", "unit": "cm"}'))
+    assert "P1.tsv:2: other gives the key 'unit' twice" in first_error("measeval", folder)
+    problems = Problems(strict=False)
+    doc = next(formats.read(folder, "measeval", problems))
+    assert len(doc.entities) == 6 and doc.entity_by_id()["T1-1"].attrs == {"annotSet": 1}
+    assert len(problems.errors) == 1
+
+
+def test_measeval_annot_id_given_twice_skips_that_row_only(tmp_path):
+    folder = write_fixture("measeval", tmp_path)
+    table = folder / "tsv" / "P1.tsv"
+    table.write_text(table.read_text().replace("\tT4-2\t", "\tT1-2\t").replace('"Qualifies": "T1-2"', '"Qualifies": "T3-2"'))
+    assert "P1.tsv:7: annotId 'T1-2' is given to an earlier row too" in first_error("measeval", folder)
+    problems = Problems(strict=False)
+    doc = next(formats.read(folder, "measeval", problems))
+    assert len(doc.entities) == 5 and len(problems.errors) == 1

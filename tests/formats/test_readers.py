@@ -115,3 +115,21 @@ def test_measeval_writer_groups_predicted_entities_into_sets_by_their_relations(
     rows = [line.split("\t") for line in to_tsv(doc).splitlines()[1:]]
     assert [(r[1], r[5]) for r in rows] == [("1", "T1"), ("1", "T2"), ("2", "T3")]
     assert rows[1][7] == '{"HasQuantity": "T1"}' and rows[0][7] == ""
+
+
+def test_measeval_writer_gives_a_predicted_entity_of_two_measurements_a_row_in_each(tmp_path):
+    from assay.doc import Document, Entity, Relation
+
+    text = "The core is 12 m long and 31% porous."
+    doc = Document("D", text, [Entity(4, 8, "MeasuredEntity", id="T1"), Entity(12, 16, "Quantity", id="T2"),
+                               Entity(26, 29, "Quantity", id="T3"), Entity(30, 36, "MeasuredProperty", id="T4")],
+                   [Relation("T1", "T2", "HasQuantity"), Relation("T4", "T3", "HasQuantity"),
+                    Relation("T1", "T4", "HasProperty")])
+    formats.write([doc], tmp_path / "out", "measeval")
+    formats.write([doc], tmp_path / "out", "measeval")  # a second write replaces the first
+    [back] = formats.read(tmp_path / "out", "measeval")
+    rows = sorted((e.attrs["annotSet"], e.id, doc.text[e.start:e.end]) for e in back.entities)
+    assert rows == [(1, "T1-1", "core"), (1, "T2", "12 m"), (2, "T1-2", "core"), (2, "T3", "31%"),
+                    (2, "T4", "porous")]
+    assert sorted((r.head, r.label, r.tail) for r in back.relations) == [
+        ("T1-1", "HasQuantity", "T2"), ("T1-2", "HasProperty", "T4"), ("T4", "HasQuantity", "T3")]

@@ -52,8 +52,11 @@ def test_brat_reads_back_equal(datasets, tmp_path):
     assert list(formats.read(tmp_path / "wlpc", "brat")) == docs
 
 
-def test_measeval_tsv_files_are_byte_identical(datasets, tmp_path):
+def test_measeval_files_are_byte_identical(datasets, tmp_path):
     source = datasets / "measeval" / "train"
     rewrite("measeval", source, tmp_path / "train")
-    for table in (source / "tsv").glob("*.tsv"):
-        assert (tmp_path / "train" / "tsv" / table.name).read_text() == table.read_text()
+    for sub in ("tsv", "text"):
+        names = sorted(p.name for p in (source / sub).iterdir())
+        assert sorted(p.name for p in (tmp_path / "train" / sub).iterdir()) == names
+        for name in names:
+            assert (tmp_path / "train" / sub / name).read_bytes() == (source / sub / name).read_bytes()

@@ -38,7 +38,7 @@ def load_json(path: str | Path) -> Any:
     (which JSON parsers resolve by keeping the last, silently) names file and line."""
     text = read_text(path)
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        return json.loads(text, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as err:
         raise FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, err.lineno) from None
     except RepeatedKey as err:
@@ -50,7 +50,8 @@ class RepeatedKey(ValueError):
     pass
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+def unique_keys(pairs: list[tuple[str, Any]]) -> dict:
+    """`object_pairs_hook` for json.loads: RepeatedKey for a key given twice in one object."""
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
@@ -123,25 +124,27 @@ def replaced_all(targets: Iterable[str | Path]) -> Iterator[list[Path]]:
 
 @contextmanager
 def filled(folder: str | Path) -> Iterator[Path]:
-    """A staging folder to write files to, moved into `folder` (made if need be) when the block
-    ends, each file replacing the one of its name; other files in `folder` stay. On failure
-    nothing in `folder` changes."""
+    """A staging folder to write files (or sub-folders) to, moved into `folder` (made if need
+    be) when the block ends, each replacing the file (or the whole sub-folder) of its name;
+    other files in `folder` stay. On failure nothing in `folder` changes."""
     folder = Path(os.path.abspath(folder))
     if folder.exists() and not folder.is_dir():
         raise FormatError("is a file; give a folder to write to", folder)
     with replaced(folder.with_name(f".{folder.name}.staged")) as staging:
         staging.mkdir()
         yield staging
-        taken = [p.name for p in staging.iterdir() if (folder / p.name).is_dir()]
-        if taken:
-            raise FormatError(f"holds a folder {taken[0]!r} where a file of that name would go",
-                              folder)
+        for path in staging.iterdir():
+            there = folder / path.name
+            if there.exists() and there.is_dir() != path.is_dir():
+                kinds = ("folder", "file") if there.is_dir() else ("file", "folder")
+                raise FormatError(f"holds a {kinds[0]} {path.name!r} where a {kinds[1]} of "
+                                  "that name would go", folder)
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            for path in sorted(staging.iterdir()):
-                os.replace(path, folder / path.name)
         except OSError as err:
             raise FormatError(f"cannot be written ({err.strerror or err})", folder) from None
+        for path in sorted(staging.iterdir()):
+            _move(path, folder / path.name)
         staging.rmdir()
 
 
@@ -297,6 +300,14 @@ def one_word_labels(doc: Document, path: str | Path | None, format: str) -> None
 def is_one_word(label: str) -> bool:
     """Whether `label` can stand in a space-separated column (no space, tab or line break)."""
     return bool(label) and not any(c.isspace() for c in label)
+
+
+def file_stem(doc: Document, path: str | Path, format: str) -> str:
+    """The document's id as the stem of the files `format` writes it to, or a FormatError."""
+    if not doc.id or any(c in doc.id for c in "/\0") or doc.id in (".", ".."):
+        raise FormatError(f"document id {doc.id!r} cannot be a file name ({format} names a "
+                          "document's files by its id)", path)
+    return doc.id
 
 
 def unique_ids(docs: Iterable[Document], path: str | Path, format: str) -> Iterator[Document]:

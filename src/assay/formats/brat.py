@@ -24,7 +24,8 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, filled, one_word_labels, read_text, unique_ids
+from assay.formats.base import (checked, file_stem, filled, one_word_labels, read_text,
+                                unique_ids)
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
 _ROLE_NUMBER = re.compile(r"\d+$")
@@ -56,11 +57,10 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
     """Into the folder `path` once every document is written (see `filled`)."""
     with filled(path) as folder:
         for doc in unique_ids(docs, path, "BRAT"):
-            if not doc.id or "/" in doc.id or doc.id in (".", ".."):
-                raise FormatError(f"document id {doc.id!r} cannot be a file name", path)
+            stem = file_stem(doc, path, "BRAT")
             one_word_labels(doc, path, "BRAT")
-            (folder / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
-            (folder / f"{doc.id}.ann").write_text(to_ann(doc), encoding="utf-8")
+            (folder / f"{stem}.txt").write_text(doc.text, encoding="utf-8")
+            (folder / f"{stem}.ann").write_text(to_ann(doc), encoding="utf-8")
 
 
 def to_ann(doc: Document) -> str:

@@ -1,34 +1,38 @@
 """MeasEval (SemEval-2021 Task 8): a split folder with `text/` (the trial split names it
 `txt/`) holding one paragraph a `DOC.txt`, and `tsv/` holding its annotations in `DOC.tsv`.
 
-A TSV row is one span of one measurement: `docId annotSet annotType startOffset endOffset
-annotId text other`, tab-separated under that header. Each row becomes an Entity (id =
-annotId, label = annotType: Quantity, MeasuredEntity, MeasuredProperty, Qualifier) whose
-`attrs` hold its `annotSet` and every non-relation key of `other` (`unit`, `mods`, ...). The
-relation keys of `other` (HasQuantity, HasProperty, Qualifies: an annotId) become Relations
-from the row's entity. A span that takes part in several measurements is a row of each set,
-so an entity of each (the reader notes the repeats; entity scores count a span once).
+A TSV row is one span of one measurement (an annotation set): `docId annotSet annotType
+startOffset endOffset annotId text other`, tab-separated under that header. Each row becomes
+an Entity (id = annotId, label = annotType: Quantity, MeasuredEntity, MeasuredProperty,
+Qualifier) whose `attrs` hold its `annotSet` and every other key of `other` (`unit`, `mods`,
+...). The relation keys of `other` (HasQuantity, HasProperty, Qualifies: an annotId) become
+Relations from the row's entity. A span that takes part in several measurements is a row of
+each, so an entity of each (the reader notes the repeats; entity scores count a span once).
 
 A paragraph without a TSV file is a document without entities (MeasEval's texts with no
 quantity). The document id is the file stem. Writing takes a folder and makes `text/` and
-`tsv/` in it; entities without an `annotSet` (predictions) are grouped into sets by their
-relations, one set a connected group.
+`tsv/` in it, replacing any there. Documents whose entities all carry an `annotSet` (as read)
+are written row for row; others (a model's predictions) get a measurement for each Quantity
+(see `measurements`), an entity in several a row in each.
 """
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, filled, read_text, unique_ids
+from assay.formats.base import (RepeatedKey, checked, file_stem, filled, read_text,
+                                unique_ids, unique_keys)
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
 COLUMNS = ("docId", "annotSet", "annotType", "startOffset", "endOffset", "annotId", "text",
            "other")
 RELATIONS = ("HasQuantity", "HasProperty", "Qualifies")
 TEXT_FOLDERS = ("text", "txt")
+_NUMBER = re.compile(r"\d+", re.ASCII)
 
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:
@@ -55,40 +59,114 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
         (folder / "text").mkdir()
         (folder / "tsv").mkdir()
         for doc in unique_ids(docs, path, "MeasEval"):
-            if not doc.id or "/" in doc.id or doc.id in (".", ".."):
-                raise FormatError(f"document id {doc.id!r} cannot be a file name", path)
-            (folder / "text" / f"{doc.id}.txt").write_text(doc.text, encoding="utf-8")
+            stem = file_stem(doc, path, "MeasEval")
+            table = to_tsv(doc, path)  # first: a document it cannot hold writes no text either
+            (folder / "text" / f"{stem}.txt").write_text(doc.text, encoding="utf-8")
             if doc.entities:
-                (folder / "tsv" / f"{doc.id}.tsv").write_text(to_tsv(doc, path),
-                                                              encoding="utf-8")
+                (folder / "tsv" / f"{stem}.tsv").write_text(table, encoding="utf-8")
 
 
 def to_tsv(doc: Document, path: str | Path | None = None) -> str:
-    sets = _sets(doc)
-    outgoing: dict[str, dict[str, str]] = {}
+    """The document's TSV file: a row for each entity in each of its measurements, with its
+    relations to entities of the same measurement in `other`. `path` names the output in
+    errors."""
+    def refuse(what: str) -> FormatError:
+        return FormatError(f"document {doc.id!r}: {what}", path)
+
+    if _one_line(doc.id) is None:
+        raise refuse("its id holds a tab or a line break, which would break its rows")
     for r in doc.relations:
         if r.label not in RELATIONS:
-            raise FormatError(f"document {doc.id!r}: relation {r.label!r} is not one of "
-                              f"MeasEval's ({', '.join(RELATIONS)})", path)
-        if r.label in outgoing.setdefault(r.head, {}):
-            raise FormatError(f"document {doc.id!r}: entity {r.head} has two {r.label} "
-                              "relations, and a MeasEval row holds one", path)
-        outgoing[r.head][r.label] = r.tail
-    rows = ["\t".join(COLUMNS)]
-    for e in doc.entities:
-        if e.fragments:
-            raise FormatError(f"document {doc.id!r}: entity {e.id} is discontinuous, and a "
-                              "MeasEval row holds one span", path)
-        for name, value in (("label", e.label), ("id", e.id), ("text", doc.mention_text(e)),
-                            ("document id", doc.id)):
-            if any(c in value for c in "\t\n\r"):
-                raise FormatError(f"document {doc.id!r}: entity {e.id}'s {name} {value!r} "
-                                  "holds a tab or a line break, which would break its row", path)
-        other = outgoing.get(e.id, {}) | {k: v for k, v in e.attrs.items() if k != "annotSet"}
-        rows.append("\t".join([doc.id, str(sets[e.id]), e.label, str(e.start), str(e.end), e.id,
-                               doc.mention_text(e),
-                               json.dumps(other, ensure_ascii=False) if other else ""]))
+            raise refuse(f"relation {r.label!r} is not one of MeasEval's ({', '.join(RELATIONS)})")
+    rows, written = ["\t".join(COLUMNS)], set()
+    sets = measurements(doc)
+    entities = doc.entity_by_id()
+    for number, members in sets:
+        row_id = {m: m if sum(m in s for _, s in sets) == 1 else f"{m}-{number}" for m in members}
+        for member in members:
+            e = entities[member]
+            other = _other_cell(doc, e, members, row_id, refuse)
+            cells = [doc.id, str(number), e.label, str(e.start), str(e.end), row_id[member],
+                     doc.mention_text(e), other]
+            if e.fragments:
+                raise refuse(f"entity {e.id} is discontinuous, and a MeasEval row holds one span")
+            if any(_one_line(c) is None for c in cells[2:7]):
+                raise refuse(f"entity {e.id}'s label, id or text holds a tab or a line break, "
+                             "which would break its row")
+            rows.append("\t".join(cells))
+            written |= {(member, r.label, r.tail) for r in doc.relations
+                        if r.head == member and r.tail in members}
+    for r in doc.relations:
+        if (r.head, r.label, r.tail) not in written:
+            raise refuse(f"relation {r.label} {r.head} -> {r.tail} joins two annotSets, and a "
+                         "MeasEval relation stays inside one measurement")
     return "\n".join(rows) + "\n"
+
+
+def measurements(doc: Document) -> list[tuple[int, list[str]]]:
+    """The annotation sets to write, as (annotSet, entity ids). Entities that all carry an
+    `annotSet` keep it. Otherwise each Quantity (or tail of a HasQuantity) starts a
+    measurement, which takes the entities with a HasQuantity to it, those with a HasProperty
+    to one of them, and the Qualifiers of any member; an entity may be in several. The
+    entities in none form one measurement for each group that relations connect, and a
+    relation whose ends share no measurement puts its head in the tail's first."""
+    if doc.entities and all(isinstance(e.attrs.get("annotSet"), int) for e in doc.entities):
+        given: dict[int, list[str]] = {}
+        for e in doc.entities:
+            given.setdefault(e.attrs["annotSet"], []).append(e.id)
+        return sorted(given.items())
+    order = {e.id: k for k, e in enumerate(doc.entities)}
+    relations = [r for r in doc.relations if r.head in order and r.tail in order]
+    anchors = [e.id for e in doc.entities if e.label == "Quantity"
+               or any(r.tail == e.id and r.label == "HasQuantity" for r in relations)]
+    sets = []
+    for anchor in anchors:
+        members = {anchor}
+        grown = True
+        while grown:
+            joining = {r.head for r in relations if r.tail in members and (
+                r.label == "Qualifies" or r.label == "HasQuantity" and r.tail == anchor
+                or r.label == "HasProperty" and r.tail != anchor)}
+            grown = not joining <= members
+            members |= joining
+        sets.append(members)
+    placed = set().union(*sets)
+    groups = {e: {e} for e in order if e not in placed}
+    for r in relations:
+        if r.head in groups and r.tail in groups and groups[r.head] is not groups[r.tail]:
+            merged = groups[r.head] | groups[r.tail]
+            for e in merged:
+                groups[e] = merged
+    sets += list({id(g): g for g in groups.values()}.values())
+    for r in relations:
+        if not any(r.head in s and r.tail in s for s in sets):
+            next(s for s in sets if r.tail in s).add(r.head)
+    return [(k, sorted(s, key=order.__getitem__)) for k, s in enumerate(sets, 1)]
+
+
+def _other_cell(doc: Document, e: Entity, members: list[str], row_id: dict[str, str],
+                refuse) -> str:
+    other: dict = {}
+    for r in doc.relations:
+        if r.head == e.id and r.tail in members:
+            if r.label in other:
+                raise refuse(f"entity {e.id} has two {r.label} relations in one measurement, "
+                             "and a MeasEval row holds one")
+            other[r.label] = row_id[r.tail]
+    for key, value in e.attrs.items():
+        if key in RELATIONS:
+            raise refuse(f"entity {e.id}'s attrs hold {key!r}, which MeasEval keeps for a relation")
+        if key != "annotSet":
+            other[key] = value
+    try:
+        return json.dumps(other, ensure_ascii=False) if other else ""
+    except (TypeError, ValueError) as err:
+        raise refuse(f"entity {e.id}'s attrs cannot be written as JSON ({err})") from None
+
+
+def _one_line(value: str) -> str | None:
+    """`value` if it can stand in a TSV cell read back by `_annotations`, else None."""
+    return None if "\t" in value or value.splitlines() not in ([value], []) else value
 
 
 def _folders(path: Path) -> tuple[Path, Path]:
@@ -102,42 +180,46 @@ def _folders(path: Path) -> tuple[Path, Path]:
 def _annotations(doc: Document, table: Path, problems: Problems) -> None:
     lines = read_text(table).splitlines()
     if not lines or lines[0].split("\t") != list(COLUMNS):
-        problems.report(FormatError(f"the first line is not the header {' '.join(COLUMNS)}",
-                                    table, 1))
+        problems.report(FormatError(f"the first line is not the tab-separated header "
+                                    f"{' '.join(COLUMNS)}", table, 1))
         return
-    links = []
-    for number, line in enumerate(lines[1:], 2):
+    links, seen = [], set()
+    for line_number, line in enumerate(lines[1:], 2):
         if not line.strip():
             continue
         try:
-            entity, relations = _row(doc, line.split("\t"))
+            entity, relations = _row(doc, line.split("\t"), table, line_number, problems)
+            if entity.id in seen:
+                raise ValueError(f"annotId {entity.id!r} is given to an earlier row too")
         except ValueError as err:
-            problems.report(FormatError(str(err), table, number))
+            problems.report(FormatError(str(err), table, line_number))
             continue
+        seen.add(entity.id)
         doc.entities.append(entity)
-        links += [(number, r) for r in relations]
-    ids = {e.id for e in doc.entities}
-    for number, relation in links:
-        if relation.tail in ids:
+        links += [(line_number, r) for r in relations]
+    for line_number, relation in links:
+        if relation.tail in seen:
             doc.relations.append(relation)
         else:
             problems.report(FormatError(f"{relation.head}'s {relation.label} names "
                                         f"{relation.tail!r}, which no row of the file is",
-                                        table, number))
+                                        table, line_number))
 
 
-def _row(doc: Document, cells: list[str]) -> tuple[Entity, list[Relation]]:
+def _row(doc: Document, cells: list[str], table: Path, line_number: int,
+         problems: Problems) -> tuple[Entity, list[Relation]]:
+    """The row's entity and relations; a bad `other` cell is reported and the entity kept."""
     if len(cells) != len(COLUMNS):
         raise ValueError(f"expected {len(COLUMNS)} tab-separated columns, found {len(cells)}")
-    doc_id, annot_set, label, first, last, annot_id, text, other = cells
+    doc_id, annot_set, label, start_cell, end_cell, annot_id, text, other_cell = cells
     if doc_id != doc.id:
         raise ValueError(f"docId {doc_id!r} is not the file's document {doc.id!r}")
-    try:
-        start, end, number = int(first), int(last), int(annot_set)
-    except ValueError:
-        raise ValueError(f"annotSet {annot_set!r}, startOffset {first!r} and endOffset "
-                         f"{last!r} must be whole numbers") from None
-    if not (0 <= start < end <= len(doc.text)):
+    for name, cell in (("annotSet", annot_set), ("startOffset", start_cell),
+                       ("endOffset", end_cell)):
+        if not _NUMBER.fullmatch(cell):
+            raise ValueError(f"{name} {cell!r} is not a whole number")
+    start, end = int(start_cell), int(end_cell)
+    if not (start < end <= len(doc.text)):
         raise ValueError(f"offsets {start}-{end} do not fit the text ({len(doc.text)} "
                          "characters)")
     if doc.text[start:end] != text:
@@ -145,48 +227,31 @@ def _row(doc: Document, cells: list[str]) -> tuple[Entity, list[Relation]]:
                          f"({doc.text[start:end]!r})")
     if not label or not annot_id:
         raise ValueError("annotType and annotId must not be empty")
-    extra = _other(other)
-    relations = [Relation(annot_id, str(extra.pop(key)), key) for key in RELATIONS if key in extra]
-    return Entity(start, end, label, id=annot_id, attrs={"annotSet": number} | extra), relations
+    try:
+        other = _other(other_cell)
+    except ValueError as err:
+        problems.report(FormatError(f"{err} (the row's span is read without it)", table,
+                                    line_number))
+        other = {}
+    relations = [Relation(annot_id, other.pop(key), key) for key in RELATIONS if key in other]
+    return Entity(start, end, label, id=annot_id, attrs={"annotSet": int(annot_set)} | other), \
+        relations
 
 
 def _other(cell: str) -> dict:
     if not cell.strip():
         return {}
     try:
-        value = json.loads(cell)
+        value = json.loads(cell, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as err:
         raise ValueError(f"other is not JSON: {err.msg} (column {err.colno})") from None
+    except RepeatedKey as err:
+        raise ValueError(f"other gives the key {err.args[0]!r} twice") from None
     if not isinstance(value, dict):
         raise ValueError(f"other is a JSON {type(value).__name__}, expected an object")
+    if "annotSet" in value:
+        raise ValueError("other holds an annotSet key, which its own column gives")
     for key in RELATIONS:
         if key in value and not isinstance(value[key], str):
             raise ValueError(f"other's {key} is {value[key]!r}, expected an annotId")
     return value
-
-
-def _sets(doc: Document) -> dict[str, int]:
-    """Each entity's annotation set: its own `annotSet`, else one new set a group of entities
-    that relations connect (numbered after the sets given)."""
-    given = {e.id: e.attrs["annotSet"] for e in doc.entities
-             if isinstance(e.attrs.get("annotSet"), int)}
-    parent = {e.id: e.id for e in doc.entities}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for r in doc.relations:
-        if r.head in parent and r.tail in parent:
-            parent[root(r.head)] = root(r.tail)
-    sets, new, at = dict(given), {}, max(given.values(), default=0)
-    for e in doc.entities:
-        if e.id not in sets:
-            group = root(e.id)
-            if group not in new:
-                at += 1
-                new[group] = at
-            sets[e.id] = new[group]
-    return sets
