@@ -252,6 +252,19 @@ def test_extract_infers_jsonl_from_the_extension_and_says_so(tmp_path, monkeypat
 # writers whose files their own readers reject
 
 
+def test_what_measeval_cannot_hold_stops_a_conversion_or_is_counted_when_lenient(tmp_path):
+    source = write_fixture("brat", tmp_path)  # WLPC-style: events, Measure relations, a T in pieces
+    result = invoke("convert", "--from", "brat", "--to", "measeval", source, tmp_path / "x")
+    assert result.exit_code == 1 and "which is in pieces" in result.output
+    lenient = invoke("convert", "--from", "brat", "--to", "measeval", "--lenient", source,
+                     tmp_path / "x")
+    assert lenient.exit_code == 0, lenient.output
+    assert "discontinuous entities: 1 not written" in lenient.output
+    assert "relations MeasEval has no name for" in lenient.output
+    [doc] = formats.read(tmp_path / "x", "measeval")
+    assert len(doc.entities) == 5 and doc.relations == []
+
+
 def test_relations_between_mentions_without_concepts_cannot_go_to_pubtator(tmp_path):
     source = write_fixture("gutbrainie", tmp_path)
     result = invoke("convert", "--from", "gutbrainie", "--to", "pubtator", source, tmp_path / "x")

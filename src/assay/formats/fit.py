@@ -4,8 +4,8 @@ Two kinds of loss. A whole kind of annotation the format has no place for (relat
 mention groups in BRAT) is left out and counted, since converting to such a format means that.
 Single annotations the format could hold only by breaking (a second document of an id in a
 format keyed by id, an entity nested in another in IOB2, a PubTator relation between mentions
-without concept ids) stop the conversion with the reason, unless `lenient`: then they are left
-out and counted too.
+without concept ids, a discontinuous entity or a relation of another task in MeasEval) stop
+the conversion with the reason, unless `lenient`: then they are left out and counted too.
 """
 from __future__ import annotations
 
@@ -23,7 +23,9 @@ ONE_WORD_LABELS = {"conll", "somd", "brat"}  # formats that write labels in spac
 def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document], Counter]:
     """The documents that `format` can hold, and what was left out of them, by kind."""
     holds = formats.holds(format)
-    unheld = getattr(formats.module(format), "unheld_relations", lambda doc: [])
+    module = formats.module(format)
+    unheld = getattr(module, "unheld_relations", lambda doc: [])
+    unheld_what, unheld_why = getattr(module, "UNHELD_RELATIONS", ("", ""))
     lost: Counter = Counter()
 
     def refuse(what: str, example: str) -> None:
@@ -64,9 +66,14 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
                 refuse("annotations whose label is not one word", f"label {r.label!r} "
                        f"(a relation of document {doc.id!r}): labels are one word there")
                 doc.relations.remove(r)
+        if not holds.get("discontinuous", True):
+            for ent in [e for e in doc.entities if e.fragments]:
+                refuse("discontinuous entities", f"entity {ent.id} ({ent.label}) of document "
+                       f"{doc.id!r}, which is in pieces")
+                _drop_entity(doc, ent.id)
         for r in unheld(doc):
-            refuse("relations between mentions without concept ids", f"relation {r.label} "
-                   f"{r.head} -> {r.tail} of document {doc.id!r}: an end has no concept id")
+            refuse(unheld_what, f"relation {r.label} {r.head} -> {r.tail} of document "
+                   f"{doc.id!r}: {unheld_why}")
             doc.relations.remove(r)
     return kept, +lost
 

@@ -27,12 +27,22 @@ from assay.errors import FormatError, Problems
 from assay.formats.base import (RepeatedKey, checked, file_stem, filled, read_text,
                                 unique_ids, unique_keys)
 
-HOLDS = {"relations": True, "nested": True, "groups": False}
+HOLDS = {"relations": True, "nested": True, "groups": False, "discontinuous": False}
 COLUMNS = ("docId", "annotSet", "annotType", "startOffset", "endOffset", "annotId", "text",
            "other")
 RELATIONS = ("HasQuantity", "HasProperty", "Qualifies")
 TEXT_FOLDERS = ("text", "txt")
 _NUMBER = re.compile(r"\d+", re.ASCII)
+
+
+#: what `unheld_relations` finds, and why the format cannot hold it (`assay.formats.fit`)
+UNHELD_RELATIONS = ("relations MeasEval has no name for",
+                    "MeasEval's relations are " + ", ".join(RELATIONS))
+
+
+def unheld_relations(doc: Document) -> list[Relation]:
+    """The relations whose label is not one of MeasEval's."""
+    return [r for r in doc.relations if r.label not in RELATIONS]
 
 
 def read(path: str | Path, problems: Problems | None = None) -> Iterator[Document]:

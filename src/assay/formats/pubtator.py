@@ -55,6 +55,10 @@ def concepts(doc: Document) -> dict[str, str]:
     return concept
 
 
+#: what `unheld_relations` finds, and why the format cannot hold it (`assay.formats.fit`)
+UNHELD_RELATIONS = ("relations between mentions without concept ids", "an end has no concept id")
+
+
 def unheld_relations(doc: Document) -> list[Relation]:
     """The relations with an end that has no concept id (a PubTator relation joins concepts)."""
     concept = concepts(doc)
