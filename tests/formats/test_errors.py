@@ -103,19 +103,22 @@ def test_missing_file_is_named(tmp_path):
     assert "no such file" in first_error("dygie", tmp_path / "absent.json")
 
 
-def test_measeval_row_whose_text_is_not_at_its_offsets_names_file_and_line(tmp_path):
+def damaged_measeval(tmp_path, old: str, new: str):
+    """The MeasEval fixture with `old` replaced by `new` in its P1.tsv; its folder."""
     folder = write_fixture("measeval", tmp_path)
     table = folder / "tsv" / "P1.tsv"
-    table.write_text(table.read_text().replace("\t13\t19\t", "\t12\t18\t"))
-    message = first_error("measeval", folder)
+    table.write_text(table.read_text().replace(old, new))
+    return folder
+
+
+def test_measeval_row_whose_text_is_not_at_its_offsets_names_file_and_line(tmp_path):
+    message = first_error("measeval", damaged_measeval(tmp_path, "\t13\t19\t", "\t12\t18\t"))
     assert "P1.tsv:2:" in message and "'12.5 m' is not the text at 12-18" in message
 
 
 def test_measeval_relation_to_no_row_names_file_and_line(tmp_path):
-    folder = write_fixture("measeval", tmp_path)
-    table = folder / "tsv" / "P1.tsv"
-    table.write_text(table.read_text().replace('{"Qualifies": "T1-2"}', '{"Qualifies": "T9"}'))
-    message = first_error("measeval", folder)
+    message = first_error("measeval", damaged_measeval(tmp_path, '{"Qualifies": "T1-2"}',
+                                                       '{"Qualifies": "T9"}'))
     assert "P1.tsv:7:" in message and "'T9', which no row of the file is" in message
 
 
@@ -129,9 +132,7 @@ def test_measeval_annotations_without_their_text_are_named_and_counted_when_leni
 
 
 def test_measeval_key_given_twice_in_other_is_reported_and_the_span_kept(tmp_path):
-    folder = write_fixture("measeval", tmp_path)
-    table = folder / "tsv" / "P1.tsv"
-    table.write_text(table.read_text().replace('{"unit": "m"}', '{"unit": "m", "unit": "cm"}'))
+    folder = damaged_measeval(tmp_path, '{"unit": "m"}', '{"unit": "m", "unit": "cm"}')
     assert "P1.tsv:2: other gives the key 'unit' twice" in first_error("measeval", folder)
     problems = Problems(strict=False)
     doc = next(formats.read(folder, "measeval", problems))
@@ -140,10 +141,9 @@ def test_measeval_key_given_twice_in_other_is_reported_and_the_span_kept(tmp_pat
 
 
 def test_measeval_annot_id_given_twice_skips_that_row_only(tmp_path):
-    folder = write_fixture("measeval", tmp_path)
-    table = folder / "tsv" / "P1.tsv"
-    table.write_text(table.read_text().replace("\tT4-2\t", "\tT1-2\t").replace('"Qualifies": "T1-2"', '"Qualifies": "T3-2"'))
-    assert "P1.tsv:7: annotId 'T1-2' is given to an earlier row too" in first_error("measeval", folder)
+    folder = damaged_measeval(tmp_path, "\tT4-2\t", "\tT1-2\t")
+    message = first_error("measeval", folder)
+    assert "P1.tsv:7: annotId 'T1-2' is given to an earlier row too" in message
     problems = Problems(strict=False)
     doc = next(formats.read(folder, "measeval", problems))
     assert len(doc.entities) == 5 and len(problems.errors) == 1
