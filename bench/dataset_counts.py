@@ -11,7 +11,8 @@ its B- tags; the file also holds stray I- tags after O (267 in train, 56 in dev)
 lenient reader reports and reads as entities, so they are added to the expected count here.
 MeasEval's entities are its TSV rows (its "annotations"); its relations, the relation keys
 of the rows, are stated nowhere. Its trial split is stated as 66 paragraphs, but the copy
-holds 65 texts (with the stated 832 annotations), so its document count is not checked. Its BRAT copy holds a file a measurement (883 for 248 paragraphs).
+holds 65 texts (with the stated 832 annotations), so its document count is not checked. Its
+BRAT copy holds a file a measurement (883 for 248 paragraphs).
 """
 from __future__ import annotations
 

@@ -148,13 +148,14 @@ def main() -> None:
             "chosen": summary(scores(dev, kept(predicted, chosen))),
             "chosen_top1": summary(scores(dev, kept(predicted, chosen, top_k=1))),
             "atlop_top1": summary(scores(dev, kept(predicted, ATLOP, top_k=1)))}
-    old = listed_ids(OLD_CARVE)
-    old_dev = [d for d in dev if d.id in old]
-    for name, predicted in inputs.items() if args.dev_ids == CARVE else ():  # not for a fold
-        subset = [d for d in predicted if d.id in old]
-        results[name]["old_carve"] = {
-            "documents": len(old_dev), "atlop": summary(scores(old_dev, kept(subset, ATLOP))),
-            "chosen": summary(scores(old_dev, kept(subset, chosen)))}
+    if args.dev_ids == CARVE:  # the old carve lies inside this one, not inside a fold
+        old = listed_ids(OLD_CARVE)
+        old_dev = [d for d in dev if d.id in old]
+        for name, predicted in inputs.items():
+            subset = [d for d in predicted if d.id in old]
+            results[name]["old_carve"] = {
+                "documents": len(old_dev), "atlop": summary(scores(old_dev, kept(subset, ATLOP))),
+                "chosen": summary(scores(old_dev, kept(subset, chosen)))}
     # the carve in two halves: choose on one, score the other
     order = sorted(d.id for d in dev)
     random.Random(args.seed).shuffle(order)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -85,27 +86,26 @@ def to_tsv(doc: Document, path: str | Path | None = None) -> str:
 
     if _one_line(doc.id) is None:
         raise refuse("its id holds a tab or a line break, which would break its rows")
-    for r in doc.relations:
-        if r.label not in RELATIONS:
-            raise refuse(f"relation {r.label!r} is not one of MeasEval's ({', '.join(RELATIONS)})")
+    for r in unheld_relations(doc):
+        raise refuse(f"relation {r.label!r} is not one of MeasEval's ({', '.join(RELATIONS)})")
     rows, written = ["\t".join(COLUMNS)], set()
     sets = measurements(doc)
+    rows_of = Counter(m for _, members in sets for m in members)
     entities = doc.entity_by_id()
     for number, members in sets:
-        row_id = {m: m if sum(m in s for _, s in sets) == 1 else f"{m}-{number}" for m in members}
+        row_id = {m: m if rows_of[m] == 1 else f"{m}-{number}" for m in members}
         for member in members:
             e = entities[member]
-            other = _other_cell(doc, e, members, row_id, refuse)
-            cells = [doc.id, str(number), e.label, str(e.start), str(e.end), row_id[member],
-                     doc.mention_text(e), other]
             if e.fragments:
                 raise refuse(f"entity {e.id} is discontinuous, and a MeasEval row holds one span")
+            other, relations = _other_cell(doc, e, members, row_id, refuse)
+            cells = [doc.id, str(number), e.label, str(e.start), str(e.end), row_id[member],
+                     doc.mention_text(e), other]
             if any(_one_line(c) is None for c in cells[2:7]):
                 raise refuse(f"entity {e.id}'s label, id or text holds a tab or a line break, "
                              "which would break its row")
             rows.append("\t".join(cells))
-            written |= {(member, r.label, r.tail) for r in doc.relations
-                        if r.head == member and r.tail in members}
+            written |= relations
     for r in doc.relations:
         if (r.head, r.label, r.tail) not in written:
             raise refuse(f"relation {r.label} {r.head} -> {r.tail} joins two annotSets, and a "
@@ -155,21 +155,24 @@ def measurements(doc: Document) -> list[tuple[int, list[str]]]:
 
 
 def _other_cell(doc: Document, e: Entity, members: list[str], row_id: dict[str, str],
-                refuse) -> str:
+                refuse) -> tuple[str, set[tuple[str, str, str]]]:
+    """The row's `other` cell, and the relations it holds as (head, label, tail)."""
     other: dict = {}
+    held = set()
     for r in doc.relations:
         if r.head == e.id and r.tail in members:
             if r.label in other:
                 raise refuse(f"entity {e.id} has two {r.label} relations in one measurement, "
                              "and a MeasEval row holds one")
             other[r.label] = row_id[r.tail]
+            held.add((r.head, r.label, r.tail))
     for key, value in e.attrs.items():
         if key in RELATIONS:
             raise refuse(f"entity {e.id}'s attrs hold {key!r}, which MeasEval keeps for a relation")
         if key != "annotSet":
             other[key] = value
     try:
-        return json.dumps(other, ensure_ascii=False) if other else ""
+        return json.dumps(other, ensure_ascii=False) if other else "", held
     except (TypeError, ValueError) as err:
         raise refuse(f"entity {e.id}'s attrs cannot be written as JSON ({err})") from None
 
