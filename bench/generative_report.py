@@ -4,12 +4,17 @@ on one trained model, and the `joint` family on the same encoder and data beside
 speed of both. Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
-from records import Record, experiments, named, record_path
+from records import Record, experiments, mean_std, named, recorded
 
 #: (experiment, what differs), in the table's order; only experiments with records
 RUNS = [("conll04-generative", "full model: paradigm 3, α = β = γ = 1"),
         ("conll04-generative-noalign", "without the alignment terms (α = β = γ = 0); epochs "
          "1–14, where neither has them, are the full run's"),
+        ("conll04-generative-p1", "paradigm 1: all entities, flat triplets"),
+        ("conll04-generative-p2", "paradigm 2: entities outside relations, flat triplets "
+         "(no shared entities: no α term, no anchor filter)"),
+        ("conll04-generative-p4", "paradigm 4: entities outside relations, entity-centric "
+         "blocks (no α term, no anchor filter)"),
         ("scierc-generative", "full model: paradigm 3, α = β = γ = 1")]
 JOINTS = {"conll04": "conll04-joint", "scierc": "scierc-joint"}
 #: the inference-ablation records, by task
@@ -41,6 +46,17 @@ def _run_row(name: str, what: str, record: Record) -> str:
             f"{record.commit.sha[:7]} |")
 
 
+def _seeds_line(name: str, records: list[Record]) -> list[str]:
+    """Mean ± sample standard deviation of the dev relation strict F1 over an experiment's
+    seeds, where it has more than one."""
+    if len(records) < 2:
+        return []
+    scores = [_f1(r, "relations_strict") for r in records]
+    mean, std = mean_std(scores)
+    seeds = ", ".join(str(r.seed) for r in records)
+    return [f"- `{name}` over seeds {seeds}: relation strict F1 {mean:.4f} ± {std:.4f}."]
+
+
 def _inference_rows(record: Record) -> list[str]:
     r = record.results
     rows = []
@@ -63,7 +79,8 @@ def _inference_rows(record: Record) -> list[str]:
 
 
 def generative() -> str:
-    runs = [(name, what, named(name)) for name, what in RUNS]
+    runs = [(name, what, recorded(name)[0]) for name, what in RUNS]
+    runs = [run for run in runs if run[2]]
     tasks = list(dict.fromkeys(records[0].task for _, _, records in runs))
     joints = {task: named(JOINTS[task])[0] for task in tasks}
     inference = [named(name)[0] for name in INFERENCE]
@@ -93,6 +110,9 @@ def generative() -> str:
         for name, what, records in runs:
             lines += [_run_row(name, what, r) for r in records if r.task == task]
         lines += [_run_row(JOINTS[task], "`joint`, MiniLM", joints[task]), ""]
+        spread = [line for name, _, records in runs
+                  for line in _seeds_line(name, [r for r in records if r.task == task])]
+        lines += [*spread, ""] if spread else []
     for record in inference:
         lines += [f"## Inference ablations: {record.task}", "",
                   f"The weights of `{record.results['model']}` scored again on the "
@@ -103,9 +123,10 @@ def generative() -> str:
                   "| variant | rel strict P | rel strict R | rel strict F1 | rel boundary F1 | "
                   "ent strict F1 | cut | seconds | sentences/s |", "|---" * 9 + "|",
                   *_inference_rows(record), ""]
-    waiting = [f"`{name}` (seed {', '.join(map(str, e.seeds or ['–']))})"
-               for name, e in experiments().items() if "generative" in name
-               and not all(record_path(e.task, name, seed).exists() for seed in e.seeds or [None])]
+    waiting = [f"`{name}` (seed{'s' if len(seeds) > 1 else ''} "
+               f"{', '.join('–' if s is None else str(s) for s in seeds)})"
+               for name in experiments() if "generative" in name
+               for seeds in [recorded(name)[1]] if seeds]
     if waiting:
         lines += ["Declared in `bench/experiments.toml` and not run yet: " + ", ".join(waiting)
                   + ". The issue asks for three seeds of each.", ""]

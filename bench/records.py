@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import tempfile
 import tomllib
 from functools import cache
@@ -146,3 +147,21 @@ def named(name: str) -> list[Record]:
                                                           else "") for seed in missing)
         raise MissingRecord(f"experiment {name!r} has no record {shown} (make it with: {make})")
     return [Record.model_validate_json(p.read_text(encoding="utf-8")) for p in paths.values()]
+
+
+def recorded(name: str) -> tuple[list[Record], list[int | None]]:
+    """The records experiment `name` has so far, in the declared order, and the declared seeds
+    still without one: for reports that show a run's seeds as they come and list the rest as
+    waiting. A MissingRecord when `name` is not declared."""
+    experiment = experiments().get(name)
+    if experiment is None:
+        raise MissingRecord(f"experiment {name!r} is not declared in {EXPERIMENTS.name}")
+    paths = {seed: record_path(experiment.task, name, seed) for seed in experiment.seeds or [None]}
+    return ([Record.model_validate_json(p.read_text(encoding="utf-8"))
+             for p in paths.values() if p.exists()],
+            [seed for seed, path in paths.items() if not path.exists()])
+
+
+def mean_std(values: list[float]) -> tuple[float, float]:
+    """The mean and the sample standard deviation (0 for a single value)."""
+    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0

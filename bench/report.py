@@ -18,7 +18,7 @@ from llm_report import llm
 from serve_report import serve
 from software_report import software_papers
 from transition_report import transition
-from records import RESULTS, MissingRecord, Record, named
+from records import RESULTS, MissingRecord, Record, mean_std, named
 
 # the assay runs set against the peers: (run name, what it is)
 AGAINST_PEERS = [("joint", "the paper's BIO head, patience 5"),
@@ -36,11 +36,6 @@ STRICT = ["scierc-joint", "conll04-joint"]
 BC5CDR = ["bc5cdr-atlop", "bc5cdr-atlop-fixed"]
 GUTBRAIN = ["gutbrain-span", "gutbrain-atlop", "gutbrain-atlop-wide"]
 GUTBRAIN_DEV60 = ["gutbrain-span-dev60", "gutbrain-atlop-dev60"]
-
-
-def mean_std(values: list[float]) -> tuple[float, float]:
-    """The mean and the sample standard deviation (0 for a single value)."""
-    return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
 
 
 def machines(records: list[Record]) -> str:
