@@ -13,6 +13,7 @@ import tempfile
 
 import pages
 from generative_report import generative
+from gutbrain_folds_report import folds
 from gutbrain_report import TIERS, calibration, tiers
 from llm_report import llm
 from serve_report import serve
@@ -228,6 +229,7 @@ def reports() -> dict[str, str]:
             "gutbrainie_calibration.md": calibration(*named("gutbrain-calibrate")),
             "gutbrainie_tiers.md": tiers([(*named(run), *named(end_to_end))
                                           for run, (_, end_to_end) in TIERS.items()]),
+            "gutbrainie_folds.md": folds(),
             "speed_cpu.md": pages.speed(*named("speed-cpu")),
             "dataset_counts.md": pages.dataset_counts(*named("dataset-counts")),
             "fuzzing.md": pages.fuzzing(*named("fuzz-formats"))}
