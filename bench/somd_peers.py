@@ -41,15 +41,17 @@ GLINER_PEERS = {"gliner": ["--max-width", "24"],
                 "gliner-whitespace": ["--words", "whitespace", "--max-width", "12"]}
 
 
-def peer_command(name: str, train: Path, dev: Path, out: Path,
-                 seed: int | None) -> list[str]:
+def peer_command(name: str, train: Path, dev: Path, out: Path, seed: int | None,
+                 corpus: str = "somd") -> list[str]:
+    """The command that trains peer `name` on `train` (selecting on `dev` where it selects)
+    and predicts `dev` into `out`, in its own environment and work folder for `corpus`."""
     python = str(WORK / name.split("-")[0] / "bin" / "python")
     seeded = ["--seed", str(seed)] if seed is not None else []
     if name == "spacy":
         return [python, "bench/peers/spacy_ner.py", str(train), str(dev), str(out),
-                "--work", str(WORK / "spacy-somd"), *seeded]
+                "--work", str(WORK / f"spacy-{corpus}"), *seeded]
     return [python, "bench/peers/gliner_ner.py", str(train), str(dev), str(out),
-            "--encoder", resolve_backbone("minilm"), "--work", str(WORK / f"{name}-somd"),
+            "--encoder", resolve_backbone("minilm"), "--work", str(WORK / f"{name}-{corpus}"),
             *GLINER_PEERS[name], *seeded]
 
 

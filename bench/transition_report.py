@@ -4,7 +4,7 @@ shipped `biomed`), and its speed beside `joint`.
 Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
-from records import Record, experiments, named, record_path
+from records import Record, named, recorded
 
 HALVES = [("bc5cdr-chemical-half-transition", "single-task: the Chemical half alone"),
           ("bc5cdr-disease-half-transition", "single-task: the Disease half alone"),
@@ -117,11 +117,15 @@ def speed() -> list[str]:
 SINGLE = {"bc5cdr": "bc5cdr-transition", "ncbi-disease": "ncbi-transition",
           "bc2gm": "bc2gm-transition", "linnaeus": "linnaeus-transition"}
 NAIVE = "biomed-transition-negative"
+#: the peers on each corpus (bench/biomed_peers.py): (column, experiment name by corpus)
+PEERS = [("spaCy peer", "biomed-peer-spacy-{}"), ("gliner peer", "biomed-peer-gliner-{}")]
+PEER_CORPUS = {"bc5cdr": "bc5cdr", "ncbi-disease": "ncbi", "bc2gm": "bc2gm",
+               "linnaeus": "linnaeus"}
 
 
-def _recorded(name: str) -> bool:
-    e = experiments()[name]
-    return all(record_path(e.task, name, seed).exists() for seed in e.seeds or [None])
+def _peer(experiment: str, corpus: str) -> Record | None:
+    found, _ = recorded(experiment.format(PEER_CORPUS[corpus]))
+    return found[0] if found else None
 
 
 def _verdict(multi: float, other: float) -> str:
@@ -135,8 +139,10 @@ def multitask() -> list[str]:
     r = record.results
     per = r["dev"]["disjoint"]["per_label_f1"]
     single = {corpus: _dev(run) for corpus, run in SINGLE.items()}
-    naive = named(NAIVE)[0].results["dev"]["disjoint"]["per_label_f1"] if _recorded(NAIVE) \
-        else None
+    naive_runs, _ = recorded(NAIVE)
+    naive = naive_runs[0].results["dev"]["disjoint"]["per_label_f1"] if naive_runs else None
+    peers = {(column, corpus): _peer(experiment, corpus)
+             for column, experiment in PEERS for corpus in SINGLE}
     lines = ["## One model on four corpora (the shipped `biomed`)", "",
              "`configs/biomed-transition.toml`: BC5CDR (Chemical, Disease), NCBI-disease "
              "(Disease), BC2GM (Gene) and linnaeus (Species), the paper's six less the two "
@@ -147,16 +153,27 @@ def multitask() -> list[str]:
              "disjoint: corpus/type). Single-task: each corpus alone, 3 full epochs "
              "(`configs/{bc5cdr,ncbi,bc2gm,linnaeus}-transition.toml`). Naive merging "
              f"(`{NAIVE}`): the same four corpora, budget and sampling, but every sentence "
-             "taken to annotate every type (`data.unannotated=negative`).", "",
+             "taken to annotate every type (`data.unannotated=negative`). Peers "
+             "(bench/biomed_peers.py): spaCy's CNN NER and the gliner library on MiniLM, "
+             "each trained on the corpus alone, its whitespace tokens as words.", "",
              "| corpus/type (devel) | multi-task F1 | single-task F1 | multi-task ≥ single-task "
-             "| naively merged F1 | partial-annotation loss ≥ naive merging |",
-             "|---|---|---|---|---|---|"]
+             "| naively merged F1 | partial-annotation loss ≥ naive merging | "
+             + " | ".join(f"{column} F1" for column, _ in PEERS) + " | multi-task ≥ best peer |",
+             "|---" * (7 + len(PEERS)) + "|"]
     for name, f1 in sorted(per.items()):
         corpus, label = name.split("/")
         alone = single[corpus][label]
         merged = f"{naive[name]:.4f} | {_verdict(f1, naive[name])}" if naive else \
             "not run yet | –"
-        lines.append(f"| {name} | {f1:.4f} | {alone:.4f} | {_verdict(f1, alone)} | {merged} |")
+        scored = [peers[column, corpus] for column, _ in PEERS]
+        scored = [p.results["dev"]["entities_strict"]["per_label_f1"].get(label, 0.0)
+                  if p else None for p in scored]
+        cells = " | ".join("not run yet" if x is None else f"{x:.4f}" for x in scored)
+        ran = [x for x in scored if x is not None]
+        best = ("yes" if f1 >= max(ran) else "no") + ("" if len(ran) == len(scored)
+                                                       else " (so far)") if ran else "–"
+        lines.append(f"| {name} | {f1:.4f} | {alone:.4f} | {_verdict(f1, alone)} | {merged} "
+                     f"| {cells} | {best} |")
     d, m = r["dev"]["disjoint"], r["dev"]["merged"]
     sizes = {corpus: named(run)[0].results["seconds_per_epoch"] for corpus, run in SINGLE.items()}
     lines += ["", f"Micro P / R / F1 over all four: {d['micro_p']:.4f} / {d['micro_r']:.4f} / "
@@ -175,6 +192,7 @@ def multitask() -> list[str]:
               + (", with uncommitted changes outside the transition family" if x.commit.dirty
                  else "") + f", {x.date})"
               for run in SINGLE.values() for x in named(run)]
-    if naive:
-        lines += [f"- `{x.command}`" for x in named(NAIVE)]
+    lines += [f"- `{x.command}`" for x in naive_runs]
+    lines += [f"- `{p.command}` ({p.results['train_seconds']} s training, commit "
+              f"{p.commit.sha[:7]}, {p.date})" for p in peers.values() if p]
     return lines + [""]
