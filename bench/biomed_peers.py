@@ -15,14 +15,11 @@ biomed-peer-spacy-bc5cdr, ...):
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 from pathlib import Path
 
-from somd_peers import GLINER_PEERS, WORK, peer_command
+from somd_peers import GLINER_PEERS, WORK, peer_command, run_peer, write_result
 
 from assay import formats, metrics
-from assay.models.encoders import resolve_backbone
 
 DATA = Path("../shared/datasets/biomed_ner")
 CORPORA = {"bc5cdr": "BC5CDR", "ncbi": "NCBI-disease", "bc2gm": "BC2GM",
@@ -48,23 +45,14 @@ def main() -> None:
     seeded = f"-s{args.seed}" if args.seed is not None else ""
     out = WORK / f"{args.name}-{args.corpus}-devel{seeded}.jsonl"
     command = peer_command(args.name, train, dev, out, args.seed, corpus=args.corpus)
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result.pop("seed")  # the record's own field
-    predicted = list(formats.read(out, "jsonl"))
-    for g, p in zip(gold, predicted, strict=True):
-        p.id = g.id
+    result, predicted = run_peer(command, out, gold)
     scores = metrics.to_json(metrics.evaluate(gold, predicted, "strict"))["entities_strict"]
     result["dev"] = {"entities_strict": {
         **{k: scores[k] for k in ("micro_p", "micro_r", "micro_f1", "macro_f1")},
         "per_label_f1": {label: x["f1"] for label, x in scores["per_label"].items()}}}
     result["gold_wider"] = sum(len(d.text[e.start:e.end].split()) > MAX_WIDTH
                                for d in gold for e in d.entities)
-    result["command"] = " ".join(command).replace(resolve_backbone("minilm"), "$MINILM")
-    result["packages"] = {args.name.split("-")[0]: result.pop("packages")}
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result["dev"]))
-
+    write_result(result, command, args.name, args.json)
 
 if __name__ == "__main__":
     main()

@@ -24,6 +24,7 @@ import subprocess
 from pathlib import Path
 
 from assay import formats, metrics
+from assay.doc import Document
 from assay.models.encoders import resolve_backbone
 
 DATA = Path("../shared/datasets/somd2025")
@@ -66,18 +67,32 @@ def main() -> None:
     gold = list(formats.read(DATA / "dev", "somd"))
     out = WORK / f"{args.name}-somd-dev{f'-s{args.seed}' if args.seed is not None else ''}.jsonl"
     command = peer_command(args.name, train, dev, out, args.seed)
-    done = subprocess.run(command, check=True, capture_output=True, text=True)
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    result.pop("seed")  # the record's own field
-    predicted = list(formats.read(out, "jsonl"))
-    for g, p in zip(gold, predicted):
-        p.id = g.id
+    result, predicted = run_peer(command, out, gold)
     scores = metrics.to_json(metrics.evaluate(gold, predicted, "somd"))
     result["dev"] = {"entities": {k: scores["entities"][k] for k in
                                   ("micro_p", "micro_r", "micro_f1", "macro_f1")}}
+    write_result(result, command, args.name, args.json)
+
+
+def run_peer(command: list[str], out: Path, gold: list[Document]
+             ) -> tuple[dict, list[Document]]:
+    """Run a peer's command: what it printed (less its seed, the record's own field) and its
+    predictions in `out`, which are `gold`'s documents in order, given their ids."""
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result.pop("seed")
+    predicted = list(formats.read(out, "jsonl"))
+    for g, p in zip(gold, predicted, strict=True):
+        p.id = g.id
+    return result, predicted
+
+
+def write_result(result: dict, command: list[str], name: str, path: Path) -> None:
+    """The peer's result with its command (the packaged encoder's folder as `$MINILM`) and
+    its packages, written to `path` for the runner's record."""
     result["command"] = " ".join(command).replace(resolve_backbone("minilm"), "$MINILM")
-    result["packages"] = {args.name.split("-")[0]: result.pop("packages")}
-    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    result["packages"] = {name.split("-")[0]: result.pop("packages")}
+    path.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result["dev"]))
 
 
