@@ -49,7 +49,8 @@ def folds() -> str:
              "to end on the fold (bench/gutbrain_calibrate.py --dev-ids): NER, and each RE "
              "subtask at ATLOP's threshold (0.5) and at a threshold chosen on one half of the "
              "fold and scored on the other (both ways, counts pooled); the last columns give "
-             "docre the gold entities. Micro F1; predicted of gold in brackets for binary RE.",
+             "docre the gold entities (no baseline beside them: the organisers' figures are end to "
+             "end). Micro F1.",
              ""]
     if not done:
         lines += ["No fold has all its records yet.", ""]
@@ -68,7 +69,8 @@ def folds() -> str:
             lines.append(f"| {column} | " + " | ".join(
                 f"{s['micro_f1']:.3f}" + (f" ({s['predicted']} of {s['gold']})" if counted
                                           else "") for s in scores)
-                + f" | **{mean:.3f}** ± {std:.3f} | {BASELINE[path[-1]]} |")
+                + f" | **{mean:.3f}**" + (f" ± {std:.3f}" if len(scores) > 1 else "")
+                + f" | {'–' if path[0] == 'gold_entities' else BASELINE[path[-1]]} |")
         lines += ["| threshold chosen on the whole fold | " + " | ".join(
             str(c.results["chosen_threshold"]) for _, _, c in done.values()) + " | | |", "",
             "Bracketed: relations predicted of gold, binary RE. Above the baseline on "
@@ -77,6 +79,7 @@ def folds() -> str:
                 f"{RE_TASKS.get(task, task)} {'yes' if means[column] > BASELINE[task] else 'no'}"
                 for column, (*_, task) in FIGURES[:1 + 2 * len(RE_TASKS)]
                 if column == "NER" or "other half" in column)
+            + ("" if len(done) == FOLDS else f" (so far: {len(done)} of {FOLDS} folds)")
             + ".", ""]
         seconds = [(span.results["seconds_per_epoch"], docre.results["seconds_per_epoch"])
                    for span, docre, _ in done.values()]

@@ -61,8 +61,10 @@ def _section(task: str) -> tuple[list[str], list[Record], list[str]]:
     shown = [(name, template, setting, recorded(name)) for name, template, setting in RUNS[task]]
     against, what = AGAINST[task]
     found, _ = recorded(against)
-    if not found:
-        return [], [], [f"`{name}`" for name, *_ in RUNS[task]] + [f"`{against}`"]
+    waiting = [f"`{name}`" for name, *_, (_, seeds) in shown if seeds]
+    waiting += [] if found else [f"`{against}`"]
+    if not found and len(waiting) == len(shown) + 1:
+        return [], [], waiting
     types = TYPES[task]
     lines = [f"## {task}", "", INTRO[task], "",
              "| run | template | setting | micro P | micro R | micro F1 | macro F1 | "
@@ -76,9 +78,9 @@ def _section(task: str) -> tuple[list[str], list[Record], list[str]]:
             lines.append(f"| {name} | {template} | {setting} | {_cells(record, types)} | "
                          f"{_answers(record)} | {record.results['seconds_per_epoch']:.0f} | "
                          f"{record.commit.sha[:7]} |")
-    lines += [f"| {against} | – | {what} | {_cells(found[0], types)} | – | – | – | – | "
-              f"{found[0].commit.sha[:7]} |", ""]
-    return lines, records + found, [f"`{name}`" for name, *_, (_, seeds) in shown if seeds]
+    lines += [f"| {against} | – | {what} | {_cells(r, types)} | – | – | – | – | "
+              f"{r.commit.sha[:7]} |" for r in found] + [""]
+    return lines, records + found, waiting
 
 
 def llm() -> str:

@@ -136,17 +136,14 @@ def save(record: Record) -> Path:
 def named(name: str) -> list[Record]:
     """The records of experiment `name`, one per declared seed, in the declared order; a
     MissingRecord naming the experiment when it is not declared or a record is missing."""
-    experiment = experiments().get(name)
-    if experiment is None:
-        raise MissingRecord(f"experiment {name!r} is not declared in {EXPERIMENTS.name}")
-    paths = {seed: record_path(experiment.task, name, seed) for seed in experiment.seeds or [None]}
-    missing = [seed for seed, path in paths.items() if not path.exists()]
+    found, missing = recorded(name)
     if missing:
-        shown = ", ".join(str(paths[seed].relative_to(ROOT)) for seed in missing)
+        task = experiments()[name].task
+        shown = ", ".join(str(record_path(task, name, seed).relative_to(ROOT)) for seed in missing)
         make = "; ".join(f"python bench/run.py {name}" + (f" --seed {seed}" if seed is not None
                                                           else "") for seed in missing)
         raise MissingRecord(f"experiment {name!r} has no record {shown} (make it with: {make})")
-    return [Record.model_validate_json(p.read_text(encoding="utf-8")) for p in paths.values()]
+    return found
 
 
 def recorded(name: str) -> tuple[list[Record], list[int | None]]:

@@ -118,13 +118,12 @@ SINGLE = {"bc5cdr": "bc5cdr-transition", "ncbi-disease": "ncbi-transition",
           "bc2gm": "bc2gm-transition", "linnaeus": "linnaeus-transition"}
 NAIVE = "biomed-transition-negative"
 #: the peers on each corpus (bench/biomed_peers.py): (column, experiment name by corpus)
-PEERS = [("spaCy peer", "biomed-peer-spacy-{}"), ("gliner peer", "biomed-peer-gliner-{}")]
-PEER_CORPUS = {"bc5cdr": "bc5cdr", "ncbi-disease": "ncbi", "bc2gm": "bc2gm",
-               "linnaeus": "linnaeus"}
+PEERS = [("spaCy peer", "biomed-peer-spacy-{}"),
+         ("gliner peer (whitespace words)", "biomed-peer-gliner-{}")]
 
 
 def _peer(experiment: str, corpus: str) -> Record | None:
-    found, _ = recorded(experiment.format(PEER_CORPUS[corpus]))
+    found, _ = recorded(experiment.format(corpus))
     return found[0] if found else None
 
 
@@ -134,7 +133,8 @@ def _verdict(multi: float, other: float) -> str:
 
 def multitask() -> list[str]:
     """The four-corpus model (the shipped `biomed`), each corpus's types on its own devel set,
-    beside each corpus's single-task run and, once recorded, the four naively merged."""
+    beside each corpus's single-task run and, once recorded, the four naively merged and the
+    peers trained on each corpus."""
     record, = named("biomed-transition")
     r = record.results
     per = r["dev"]["disjoint"]["per_label_f1"]
@@ -155,7 +155,8 @@ def multitask() -> list[str]:
              f"(`{NAIVE}`): the same four corpora, budget and sampling, but every sentence "
              "taken to annotate every type (`data.unannotated=negative`). Peers "
              "(bench/biomed_peers.py): spaCy's CNN NER and the gliner library on MiniLM, "
-             "each trained on the corpus alone, its whitespace tokens as words.", "",
+             "each trained on its corpus's single-task data alone, the corpus's whitespace "
+             "tokens as words.", "",
              "| corpus/type (devel) | multi-task F1 | single-task F1 | multi-task ≥ single-task "
              "| naively merged F1 | partial-annotation loss ≥ naive merging | "
              + " | ".join(f"{column} F1" for column, _ in PEERS) + " | multi-task ≥ best peer |",
@@ -166,8 +167,8 @@ def multitask() -> list[str]:
         merged = f"{naive[name]:.4f} | {_verdict(f1, naive[name])}" if naive else \
             "not run yet | –"
         scored = [peers[column, corpus] for column, _ in PEERS]
-        scored = [p.results["dev"]["entities_strict"]["per_label_f1"].get(label, 0.0)
-                  if p else None for p in scored]
+        scored = [p.results["dev"]["entities_strict"]["per_label_f1"][label] if p else None
+                  for p in scored]
         cells = " | ".join("not run yet" if x is None else f"{x:.4f}" for x in scored)
         ran = [x for x in scored if x is not None]
         best = ("yes" if f1 >= max(ran) else "no") + ("" if len(ran) == len(scored)
