@@ -62,9 +62,10 @@ def _section(task: str) -> tuple[list[str], list[Record], list[str]]:
     against, what = AGAINST[task]
     found, _ = recorded(against)
     waiting = [f"`{name}`" for name, *_, (_, seeds) in shown if seeds]
-    waiting += [] if found else [f"`{against}`"]
-    if not found and len(waiting) == len(shown) + 1:
-        return [], [], waiting
+    if not found:
+        waiting.append(f"`{against}`")
+        if not any(runs for *_, (runs, _) in shown):
+            return [], [], waiting
     types = TYPES[task]
     lines = [f"## {task}", "", INTRO[task], "",
              "| run | template | setting | micro P | micro R | micro F1 | macro F1 | "
