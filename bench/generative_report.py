@@ -4,7 +4,7 @@ on one trained model, and the `joint` family on the same encoder and data beside
 speed of both. Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
-from records import Record, experiments, mean_std, named, recorded
+from records import Record, experiments, machines, mean_std, named, recorded, waiting_line
 
 #: (experiment, what differs), in the table's order; only experiments with records
 RUNS = [("conll04-generative", "full model: paradigm 3, α = β = γ = 1"),
@@ -16,7 +16,8 @@ RUNS = [("conll04-generative", "full model: paradigm 3, α = β = γ = 1"),
         ("conll04-generative-p4", "paradigm 4: entities outside relations, entity-centric "
          "blocks (no α term, no anchor filter)"),
         ("scierc-generative", "full model: paradigm 3, α = β = γ = 1"),
-        ("scierc-generative-noalign", "without the alignment terms (α = β = γ = 0)")]
+        ("scierc-generative-noalign", "without the alignment terms (α = β = γ = 0); epochs "
+         "1–14, where neither has them, are the full run's")]
 JOINTS = {"conll04": "conll04-joint", "scierc": "scierc-joint"}
 #: the inference-ablation records, by task
 INFERENCE = ["conll04-generative-inference", "scierc-generative-inference"]
@@ -86,10 +87,9 @@ def generative() -> str:
     joints = {task: named(JOINTS[task])[0] for task in tasks}
     inference = [r for name in INFERENCE for r in recorded(name)[0]]
     every = [r for _, _, rs in runs for r in rs] + list(joints.values()) + inference
-    machines = "; ".join(dict.fromkeys(r.device.describe() for r in every))
     lines = ["# The generative family (AnchorAlign)", "",
              "Made by `bench/report.py` from the records in `bench/results/records/`. "
-             f"Machine: {machines}. Dev sets, `--protocol strict`: a relation is right when "
+             f"{machines(every)} Dev sets, `--protocol strict`: a relation is right when "
              "both arguments' spans and types and its type are (strict), or its spans and "
              "type (boundary). The encoder is the packaged MiniLM (all-MiniLM-L6-v2, 6 layers, "
              "384 wide); each decoder its first two layers with new cross-attention "
@@ -124,12 +124,7 @@ def generative() -> str:
                   "| variant | rel strict P | rel strict R | rel strict F1 | rel boundary F1 | "
                   "ent strict F1 | cut | seconds | sentences/s |", "|---" * 9 + "|",
                   *_inference_rows(record), ""]
-    waiting = [f"`{name}` (seed{'s' if len(seeds) > 1 else ''} "
-               f"{', '.join('–' if s is None else str(s) for s in seeds)})"
-               for name in experiments() if "generative" in name
-               for seeds in [recorded(name)[1]] if seeds]
-    if waiting:
-        lines += ["Declared in `bench/experiments.toml` and not run yet: " + ", ".join(waiting)
-                  + ". The issue asks for three seeds of each run.", ""]
+    lines += waiting_line([name for name in experiments() if "generative" in name],
+                          "The issue asks for three seeds of each run.")
     lines += ["Commands:", "", *[f"- `{r.command}` ({r.date})" for r in every], ""]
     return "\n".join(lines)

