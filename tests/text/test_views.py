@@ -31,3 +31,10 @@ def test_sentences_skip_abbreviations_and_keep_offsets():
     assert [text[s:e] for s, e in spans] == ["We used R (R Core Team, e.g. v4).",
                                              "Results in Fig. 2 were clear!", "Next one"]
     assert split_sentences("") == []
+
+
+def test_sentences_end_at_every_newline_and_after_a_unit():
+    text = "Add 20ul Proteinase K. \nVortex for 15 s. Incubate at 37 °C. Spin down.\nJ. R. Smith wrote it"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Add 20ul Proteinase K.", "Vortex for 15 s.", "Incubate at 37 °C.", "Spin down.",
+        "J. R. Smith wrote it"]

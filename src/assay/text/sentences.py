@@ -6,11 +6,13 @@ import re
 from assay.doc import Document, Span
 
 # A sentence ends at . ! or ? (optionally closed by quotes or brackets) followed by whitespace
-# and a capital letter, a digit or an opening bracket; or at a newline.
+# and a capital letter, a digit or an opening bracket; or at a newline, always (a protocol's
+# "Add Proteinase K. \nVortex ..." is two steps).
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9(\[\"'])|\n+")
 _NO_BREAK_AFTER = re.compile(
     r"(\b(?:e\.g|i\.e|et al|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|approx|ca|no|No|Dr|Mr|Mrs|Ms|Prof|"
-    r"St|Inc|Ltd|Co|Corp|resp|sp|spp|var|subsp|Suppl|Vol|pp|ver|v)\.|\b[A-Z]\.)$")
+    r"St|Inc|Ltd|Co|Corp|resp|sp|spp|var|subsp|Suppl|Vol|pp|ver|v)\.|(?:^|[\s(.])[A-Z]\.)$")
+# (an initial is a capital standing alone, "J. R. Smith", "J.R. Smith"; not the C of "37 °C.")
 
 
 def sentence_spans(doc: Document) -> list[Span]:
@@ -23,7 +25,7 @@ def split_sentences(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        if m.group().strip("\n") and _NO_BREAK_AFTER.search(text[start:m.start()]):
+        if "\n" not in m.group() and _NO_BREAK_AFTER.search(text[start:m.start()]):
             continue
         _append_trimmed(text, start, m.start() + len(m.group().rstrip()), spans)
         start = m.end()
