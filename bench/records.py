@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT / "bench" / "experiments.toml"
@@ -34,6 +34,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Branch(Strict):
+    """A run that goes on from another's after epoch `after` (`branch = {of = "NAME", after =
+    N}`): the two are the same up to there, so the runner copies NAME-sS's folder when that run
+    has finished epoch N, and this run resumes from the copy."""
+    of: str
+    after: int = Field(ge=1)
+
+
 class Experiment(Strict):
     """One entry of bench/experiments.toml: a recipe with its `--set`s (kind run), or a script
     of bench/ and its arguments (every other kind); `seeds` are those the experiment is
@@ -45,13 +53,16 @@ class Experiment(Strict):
     script: str | None = None
     args: list[str] = []
     seeds: list[int] = []
+    branch: Branch | None = None
 
     @model_validator(mode="after")
     def _one_way_to_run(self) -> "Experiment":
         if self.kind == "run" and not (self.recipe and self.seeds and not self.script):
             raise ValueError("kind run takes a recipe and seeds, and no script")
-        if self.kind != "run" and not (self.script and not self.recipe and not self.set):
-            raise ValueError(f"kind {self.kind} takes a script (and args), not a recipe or sets")
+        if self.kind != "run" and not (self.script and not self.recipe and not self.set
+                                       and not self.branch):
+            raise ValueError(f"kind {self.kind} takes a script (and args), not a recipe, sets "
+                             "or a branch")
         return self
 
 
@@ -115,7 +126,14 @@ class MissingRecord(LookupError):
 def experiments() -> dict[str, Experiment]:
     """The experiments declared in bench/experiments.toml, by name."""
     declared = tomllib.loads(EXPERIMENTS.read_text(encoding="utf-8"))
-    return {name: Experiment.model_validate(entry) for name, entry in declared.items()}
+    found = {name: Experiment.model_validate(entry) for name, entry in declared.items()}
+    for name, e in found.items():
+        source = found.get(e.branch.of) if e.branch else None
+        if e.branch and not (source and source.kind == "run"
+                             and set(e.seeds) <= set(source.seeds)):
+            raise ValueError(f"{EXPERIMENTS.name}: [{name}] branches from {e.branch.of!r}, "
+                             "which must be a run declaring all its seeds")
+    return found
 
 
 def record_path(task: str, name: str, seed: int | None) -> Path:

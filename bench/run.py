@@ -6,7 +6,9 @@ one way a figure in bench/results/ is made.
     .venv/bin/python bench/run.py --list
 
 A training run (kind run) is `python -m assay train RECIPE --set train.seed=N --set ...` with
-its model in build/runs/NAME-sN/ (resumed from its checkpoint when one is there); every other
+its model in build/runs/NAME-sN/ (resumed from its checkpoint when one is there; a run declared
+with `branch = {of = OTHER, after = K}` resumes from the copy of OTHER-sN's folder after epoch
+K, which the runner makes while it trains OTHER); every other
 kind runs its script with `--json FILE` (and `--seed N`), which writes what it measured there;
 a script may report in it the `command` that did the work and the `packages` of the peer
 environments it ran. The record adds the commit, the detected device and assay's package
@@ -18,10 +20,12 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -77,19 +81,69 @@ def provenance() -> dict:
 
 def train(name: str, experiment: Experiment, seed: int) -> Record:
     """Train one seed (going on from its checkpoint when an earlier try was interrupted: the
-    record then holds the commit and device of the try that finished) and record it."""
+    record then holds the commit and device of the try that finished) and record it. A branch
+    goes on from the copy of its source's folder that the source's own run made; while this
+    run trains, the runs that branch from it are copied when it reaches their epoch."""
     output = RUNS / f"{name}-s{seed}"
+    if experiment.branch and not (ROOT / output).exists():
+        of, after = experiment.branch.of, experiment.branch.after
+        raise SystemExit(f"{name} goes on from {of}-s{seed} after epoch {after}, copied while "
+                         f"that trains: run `python bench/run.py {of} --seed {seed}` first "
+                         f"(again, if its folder is gone), then this")
     sets = [f"train.seed={seed}", *experiment.set]
     made = provenance()
     command = [sys.executable, "-m", "assay", "train", experiment.recipe,
                *[a for s in [*sets, f"train.output={output}"] for a in ("--set", s)]]
     resume = (ROOT / output / "checkpoint" / "state.pt").exists()
-    subprocess.run(command + (["--resume"] if resume else []), cwd=ROOT, check=True)
+    finished = threading.Event()
+    copies = [threading.Thread(target=copy_at_epoch, args=(
+        ROOT / output, ROOT / RUNS / f"{other}-s{seed}", e.branch.after, finished))
+        for other, e in experiments().items()
+        if e.branch and e.branch.of == name and seed in e.seeds]
+    for copy in copies:
+        copy.start()
+    try:
+        subprocess.run(command + (["--resume"] if resume else []), cwd=ROOT, check=True)
+    finally:
+        finished.set()
+        for copy in copies:
+            copy.join()
+    results = summary(ROOT / output)
+    if experiment.branch:
+        results["branched_from"] = {"run": f"{experiment.branch.of}-s{seed}",
+                                    "after_epoch": experiment.branch.after}
     return Record(name=name, task=experiment.task, kind="run", seed=seed, experiment=experiment,
                   command=" ".join(["python -m assay train", experiment.recipe,
                                     *[f"--set {s}" for s in sets]]),
                   recipe=json.loads((ROOT / output / "recipe.json").read_text()),
-                  results=summary(ROOT / output), **made)
+                  results=results, **made)
+
+
+def copy_at_epoch(source: Path, target: Path, epoch: int, finished: threading.Event,
+                  poll: float = 2.0) -> bool:
+    """Copy the run folder `source` to `target` once it holds epoch `epoch`'s checkpoint (its
+    log has `epoch` lines and the checkpoint is newer than the log), before the next epoch
+    replaces it; the copy is made beside `target` and renamed, and an existing `target` is
+    never replaced. Whether it copied: not when the run ended or was past `epoch` first."""
+    log, state = source / "log.jsonl", source / "checkpoint" / "state.pt"
+    while True:
+        done = finished.is_set()  # one last look after the run ends: its last epoch may be it
+        lines = len(log.read_text().splitlines()) if log.exists() else 0
+        if lines == epoch and state.exists() and state.stat().st_mtime >= log.stat().st_mtime:
+            if target.exists():
+                print(f"{target} is there already: not replaced by {source} after epoch {epoch}")
+                return False
+            partial = target.with_name(target.name + ".copying")
+            shutil.rmtree(partial, ignore_errors=True)
+            shutil.copytree(source, partial)
+            os.replace(partial, target)
+            print(f"copied {source} after epoch {epoch} to {target}")
+            return True
+        if lines > epoch or done:
+            print(f"{source} never stood at epoch {epoch} while this ran (it was at {lines}): "
+                  f"{target} not made")
+            return False
+        finished.wait(poll)
 
 
 def summary(output: Path) -> dict:
