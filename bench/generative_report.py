@@ -41,9 +41,13 @@ def _late(record: Record) -> str:
 def _run_row(name: str, what: str, record: Record) -> str:
     r = record.results
     strict = r["dev"]["relations_strict"]
+    branch = experiments()[name].branch if name in experiments() else None
+    # a branch whose best epoch is one it shares with its source: the source's model, scored
+    shared = " (shared)" if branch and r["best_epoch"] <= branch.after else ""
     return (f"| {name} | {what} | {strict['micro_p']:.4f} | {strict['micro_r']:.4f} | "
             f"{strict['micro_f1']:.4f} | {_f1(record, 'relations_boundary'):.4f} | "
-            f"{_f1(record, 'entities_strict'):.4f} | {r['best_epoch']} of {r['epochs_run']} | "
+            f"{_f1(record, 'entities_strict'):.4f} | {r['best_epoch']}{shared} of "
+            f"{r['epochs_run']} | "
             f"{_late(record)} | {r['seconds_per_epoch']:.0f} | {record.seed} | "
             f"{record.commit.sha[:7]} |")
 
@@ -98,7 +102,9 @@ def generative() -> str:
              "cut to 20 epochs with the same proportions: 4 on the simple samples (at most "
              "one triplet), the alignment terms from epoch 15. Selection on dev relation "
              "strict F1; `joint` is the SOMD joint-loss model on the same encoder, its own "
-             "recipe. `s/epoch` is the median epoch's training time (dev scoring apart). `from "
+             "recipe. `best epoch` (shared): a branch run's best epoch is one it shares with "
+             "the full run, so its figures are the full run's model's. `s/epoch` is the median "
+             "epoch's training time (dev scoring apart). `from "
              "align_from`: the dev scores of the epochs from the one the alignment terms come "
              "on (15), where the runs differ; `–` where the record keeps no per-epoch scores "
              "(made before the runner kept them).", ""]
@@ -115,12 +121,13 @@ def generative() -> str:
                   for line in _seeds_line(name, [r for r in records if r.task == task])]
         lines += [*spread, ""] if spread else []
     for record in inference:
-        lines += [f"## Inference ablations: {record.task}", "",
+        lines += [f"## Inference ablations: {record.task}, seed {record.seed}", "",
                   f"The weights of `{record.results['model']}` scored again on the "
                   f"{record.results['sentences']} dev sentences with the union of the forward "
                   "and reverse decoders' triplets (`aggregate`) and the anchor filter "
                   "(`anchor_filter`) switched off in turn; `cut`: documents any of whose "
-                  "outputs reached `max_output`; prediction on this CPU, batches of 32.", "",
+                  "outputs reached `max_output`; prediction on "
+                  f"{record.device.describe()}, batches of 32.", "",
                   "| variant | rel strict P | rel strict R | rel strict F1 | rel boundary F1 | "
                   "ent strict F1 | cut | seconds | sentences/s |", "|---" * 9 + "|",
                   *_inference_rows(record), ""]

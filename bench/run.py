@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
+import branches
 from records import ROOT, Commit, Device, Experiment, Record, experiments, save
 
 RUNS = Path("build/runs")
@@ -85,18 +85,19 @@ def train(name: str, experiment: Experiment, seed: int) -> Record:
     goes on from the copy of its source's folder that the source's own run made; while this
     run trains, the runs that branch from it are copied when it reaches their epoch."""
     output = RUNS / f"{name}-s{seed}"
-    if experiment.branch and not (ROOT / output).exists():
+    if experiment.branch:
         of, after = experiment.branch.of, experiment.branch.after
-        raise SystemExit(f"{name} goes on from {of}-s{seed} after epoch {after}, copied while "
-                         f"that trains: run `python bench/run.py {of} --seed {seed}` first "
-                         f"(again, if its folder is gone), then this")
+        branches.check_start(ROOT / output, ROOT / RUNS / f"{of}-s{seed}", after, remake=(
+            f"run `python bench/run.py {of} --seed {seed}` from its first epoch (its folder "
+            f"removed if it is past epoch {after}; its record is made again), which copies "
+            f"it after epoch {after}, then this"))
     sets = [f"train.seed={seed}", *experiment.set]
     made = provenance()
     command = [sys.executable, "-m", "assay", "train", experiment.recipe,
                *[a for s in [*sets, f"train.output={output}"] for a in ("--set", s)]]
     resume = (ROOT / output / "checkpoint" / "state.pt").exists()
     finished = threading.Event()
-    copies = [threading.Thread(target=copy_at_epoch, args=(
+    copies = [threading.Thread(target=branches.copy_at_epoch, args=(
         ROOT / output, ROOT / RUNS / f"{other}-s{seed}", e.branch.after, finished))
         for other, e in experiments().items()
         if e.branch and e.branch.of == name and seed in e.seeds]
@@ -117,33 +118,6 @@ def train(name: str, experiment: Experiment, seed: int) -> Record:
                                     *[f"--set {s}" for s in sets]]),
                   recipe=json.loads((ROOT / output / "recipe.json").read_text()),
                   results=results, **made)
-
-
-def copy_at_epoch(source: Path, target: Path, epoch: int, finished: threading.Event,
-                  poll: float = 2.0) -> bool:
-    """Copy the run folder `source` to `target` once it holds epoch `epoch`'s checkpoint (its
-    log has `epoch` lines and the checkpoint is newer than the log), before the next epoch
-    replaces it; the copy is made beside `target` and renamed, and an existing `target` is
-    never replaced. Whether it copied: not when the run ended or was past `epoch` first."""
-    log, state = source / "log.jsonl", source / "checkpoint" / "state.pt"
-    while True:
-        done = finished.is_set()  # one last look after the run ends: its last epoch may be it
-        lines = len(log.read_text().splitlines()) if log.exists() else 0
-        if lines == epoch and state.exists() and state.stat().st_mtime >= log.stat().st_mtime:
-            if target.exists():
-                print(f"{target} is there already: not replaced by {source} after epoch {epoch}")
-                return False
-            partial = target.with_name(target.name + ".copying")
-            shutil.rmtree(partial, ignore_errors=True)
-            shutil.copytree(source, partial)
-            os.replace(partial, target)
-            print(f"copied {source} after epoch {epoch} to {target}")
-            return True
-        if lines > epoch or done:
-            print(f"{source} never stood at epoch {epoch} while this ran (it was at {lines}): "
-                  f"{target} not made")
-            return False
-        finished.wait(poll)
 
 
 def summary(output: Path) -> dict:

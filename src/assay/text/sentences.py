@@ -11,8 +11,10 @@ from assay.doc import Document, Span
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[A-Z0-9(\[\"'])|\n+")
 _NO_BREAK_AFTER = re.compile(
     r"(\b(?:e\.g|i\.e|et al|cf|vs|Fig|Figs|Eq|Eqs|Ref|Refs|approx|ca|no|No|Dr|Mr|Mrs|Ms|Prof|"
-    r"St|Inc|Ltd|Co|Corp|resp|sp|spp|var|subsp|Suppl|Vol|pp|ver|v)\.|(?:^|[\s(.])[A-Z]\.)$")
-# (an initial is a capital standing alone, "J. R. Smith", "J.R. Smith"; not the C of "37 °C.")
+    r"St|Inc|Ltd|Co|Corp|resp|sp|spp|var|subsp|Suppl|Vol|pp|ver|v)\.|"
+    r"(?:^|[\s(\[.\-\"'‘“])[A-Z]\.)$")
+# (an initial is a capital standing alone, "J. R. Smith", "J.R. Smith", "J.-P. Sartre",
+# "[A. Smith"; not the C of "37 °C.")
 
 
 def sentence_spans(doc: Document) -> list[Span]:
