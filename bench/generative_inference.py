@@ -19,6 +19,7 @@ import time
 
 from assay import formats, metrics
 from assay.models.registry import load_model
+from assay.text.sentences import sentence_spans
 
 VARIANTS = {"full": (True, True), "no filter": (True, False), "no union": (False, True),
             "no union, no filter": (False, False)}
@@ -49,7 +50,9 @@ def main() -> None:
     path = f"{args.model}-s{args.seed}" if args.seed is not None else args.model
     gold = list(formats.read(args.data, args.format))
     model = load_model(path)
-    results = {"model": path, "data": args.data, "sentences": len(gold), "variants": {}}
+    # a SciERC document is an abstract of several sentences; a CoNLL04 one is a sentence
+    results = {"model": path, "data": args.data, "documents": len(gold),
+               "sentences": sum(len(sentence_spans(d)) for d in gold), "variants": {}}
     for name, (aggregate, anchor_filter) in VARIANTS.items():
         model.config = model.config.model_copy(
             update={"aggregate": aggregate, "anchor_filter": anchor_filter})

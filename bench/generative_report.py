@@ -63,6 +63,14 @@ def _seeds_line(name: str, records: list[Record]) -> list[str]:
     return [f"- `{name}` over seeds {seeds}: relation strict F1 {mean:.4f} ± {std:.4f}."]
 
 
+def _dev(results: dict) -> str:
+    """What an inference record scored: its documents and sentences (a record made before both
+    were kept names its documents `sentences`: so they are in CoNLL04)."""
+    if "documents" not in results:
+        return f"{results['sentences']} dev sentences"
+    return f"{results['documents']} dev documents ({results['sentences']} sentences)"
+
+
 def _inference_rows(record: Record) -> list[str]:
     r = record.results
     rows = []
@@ -123,7 +131,7 @@ def generative() -> str:
     for record in inference:
         lines += [f"## Inference ablations: {record.task}, seed {record.seed}", "",
                   f"The weights of `{record.results['model']}` scored again on the "
-                  f"{record.results['sentences']} dev sentences with the union of the forward "
+                  f"{_dev(record.results)} with the union of the forward "
                   "and reverse decoders' triplets (`aggregate`) and the anchor filter "
                   "(`anchor_filter`) switched off in turn; `cut`: documents any of whose "
                   "outputs reached `max_output`; prediction on "
