@@ -41,7 +41,7 @@ def _late(record: Record) -> str:
 def _run_row(name: str, what: str, record: Record) -> str:
     r = record.results
     strict = r["dev"]["relations_strict"]
-    branch = experiments()[name].branch if name in experiments() else None
+    branch = experiments()[name].branch
     # a branch whose best epoch is one it shares with its source: the source's model, scored
     shared = " (shared)" if branch and r["best_epoch"] <= branch.after else ""
     return (f"| {name} | {what} | {strict['micro_p']:.4f} | {strict['micro_r']:.4f} | "

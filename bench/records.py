@@ -192,9 +192,13 @@ def waiting_line(names: list[str], why: str = "") -> list[str]:
     """A report's closing paragraph for the experiments among `names` still without a record
     for some declared seed, each with those seeds (`why` added after it); none when every one
     is recorded."""
-    waiting = [f"`{name}`" + ("" if seeds == [None] else
-                              f" (seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))})")
-               for name in names for seeds in [recorded(name)[1]] if seeds]
+    def seeds_said(seeds: list[int | None]) -> str:
+        if seeds == [None]:
+            return ""
+        return f" (seed{'s' if len(seeds) > 1 else ''} {', '.join(map(str, seeds))})"
+
+    waiting = [f"`{name}`{seeds_said(seeds)}" for name in names
+               for seeds in [recorded(name)[1]] if seeds]
     if not waiting:
         return []
     return ["Declared in `bench/experiments.toml` and not recorded yet: " + ", ".join(waiting)

@@ -68,9 +68,9 @@ def transition() -> str:
     genia, more = _table([("genia-transition", "GENIA nested, single-task")], GENIA)
     lines = ["# The transition family (SRU-NER): BC5CDR, its half-annotated halves, GENIA", "",
              "Made by `bench/report.py` from the records in `bench/results/records/`. "
-             f"{machines(records + more)} Encoder: the packaged all-MiniLM-L6-v2 with LoRA adapters "
-             "(rank 16); the paper fine-tunes BioLinkBERT-large for many more epochs. Three "
-             "epochs on BC5CDR (every run was still rising at its last), two runs at a time "
+             f"{machines(records + more)} Encoder: the packaged all-MiniLM-L6-v2 with LoRA "
+             "adapters (rank 16); the paper fine-tunes BioLinkBERT-large for many more "
+             "epochs. Three epochs on BC5CDR (every run was still rising at its last), two runs at a time "
              "with one thread each: short CPU trainings, read as what the family reaches in "
              "that budget. Strict mention-level F1 on the devel set (`--protocol strict`, "
              "per label); `epochs` is selected/run; `commit` is the code each ran. Every run "
