@@ -10,6 +10,8 @@ import shutil
 import threading
 from pathlib import Path
 
+from assay.training.trainer import STATE
+
 
 def log_lines(folder: Path) -> list[str]:
     log = folder / "log.jsonl"
@@ -20,7 +22,7 @@ def _at_epoch(source: Path, epoch: int) -> tuple[int, int] | None:
     """The checkpoint's (mtime, size) when `source` stands whole at `epoch`: its log has that many
     lines, the checkpoint is newer than the log, and the selected model is from no later epoch
     (a run that died between saving epoch K+1's best model and logging it is not at K)."""
-    state, metrics = source / "checkpoint" / "state.pt", source / "metrics.json"
+    state, metrics = source / STATE, source / "metrics.json"
     if len(log_lines(source)) != epoch or not state.exists():
         return None
     stat = state.stat()
@@ -69,7 +71,7 @@ def copy_at_epoch(source: Path, target: Path, epoch: int, finished: threading.Ev
 def check_start(output: Path, source: Path, epoch: int, remake: str) -> None:
     """Stop (SystemExit, saying what to do: `remake`) unless the branch folder `output` holds a
     checkpoint and its log begins with the `epoch` lines of `source`'s: a copy of that run."""
-    if not (output / "checkpoint" / "state.pt").exists():
+    if not (output / STATE).exists():
         raise SystemExit(f"{output} holds no checkpoint to go on from (a copy of {source} after "
                          f"epoch {epoch}): {remake}")
     theirs = log_lines(source)

@@ -29,6 +29,8 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
+from assay.training.trainer import STATE
+
 import branches
 from records import ROOT, Commit, Device, Experiment, Record, experiments, save
 
@@ -95,7 +97,7 @@ def train(name: str, experiment: Experiment, seed: int) -> Record:
     made = provenance()
     command = [sys.executable, "-m", "assay", "train", experiment.recipe,
                *[a for s in [*sets, f"train.output={output}"] for a in ("--set", s)]]
-    resume = (ROOT / output / "checkpoint" / "state.pt").exists()
+    resume = (ROOT / output / STATE).exists()
     finished = threading.Event()
     copies = [threading.Thread(target=branches.copy_at_epoch, args=(
         ROOT / output, ROOT / RUNS / f"{other}-s{seed}", e.branch.after, finished))

@@ -31,7 +31,8 @@ from assay.training.data import (EpochSampler, TrainingData, in_dev, read_source
                                  without_entities)
 from assay.training.recipe import Recipe, RecipeError
 
-CHECKPOINT = "checkpoint"
+# a run folder's last checkpoint, relative to the folder (the bench runner reads it too)
+STATE = Path("checkpoint") / "state.pt"
 
 
 def seed_everything(seed: int) -> None:
@@ -112,19 +113,19 @@ class Trainer:
 
     # -- checkpoints -------------------------------------------------------------------------
     def save_checkpoint(self) -> None:
-        folder = self.output / CHECKPOINT
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / "state.pt.tmp"
+        state = self.output / STATE
+        state.parent.mkdir(parents=True, exist_ok=True)
+        tmp = state.with_name(state.name + ".tmp")
         torch.save({"module": self.extractor.module.state_dict(),
                     "optimizer": self.optimizer.state_dict(),
                     "scheduler": self.scheduler.state_dict(), "state": self.state,
                     "average": self.average.state_dict() if self.average else None,
                     "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
                             "torch": torch.get_rng_state()}}, tmp)
-        os.replace(tmp, folder / "state.pt")  # a kill while writing leaves the last one whole
+        os.replace(tmp, state)  # a kill while writing leaves the last one whole
 
     def load_checkpoint(self) -> None:
-        saved = torch.load(self.output / CHECKPOINT / "state.pt", weights_only=False,
+        saved = torch.load(self.output / STATE, weights_only=False,
                            map_location=self.extractor.device)
         self.extractor.module.load_state_dict(saved["module"])
         self.optimizer.load_state_dict(saved["optimizer"])
@@ -147,7 +148,7 @@ class Trainer:
     # -- the loop ------------------------------------------------------------------------------
     def fit(self, resume: bool = False) -> dict:
         """Train; returns the best epoch's dev scores (or the last epoch's without dev)."""
-        has_checkpoint = (self.output / CHECKPOINT / "state.pt").exists()
+        has_checkpoint = (self.output / STATE).exists()
         if resume and has_checkpoint:
             self.load_checkpoint()
             self.forget_after(self.state["epoch"])
