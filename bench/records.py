@@ -82,6 +82,9 @@ class Device(Strict):
     cores: int | None
     gpu: str | None
     source: str
+    # OMP_NUM_THREADS as the run was started ("unset": torch took its default); older records
+    # did not keep it (None). Float sums are ordered by thread, so a seed repeats only with it
+    threads: str | None = None
 
     def describe(self) -> str:
         cores = f"{self.cores} CPU cores" if self.cores else "CPU cores unknown"

@@ -52,7 +52,7 @@ def current_commit() -> Commit:
 
 def this_device() -> Device:
     """The machine as found now: the CPU model from /proc/cpuinfo (Linux), the GPU as torch
-    sees it (None when it sees none)."""
+    sees it (None when it sees none), the threads the run was given."""
     cpu = None
     if Path("/proc/cpuinfo").exists():
         names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text(
@@ -62,7 +62,8 @@ def this_device() -> Device:
 
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None
     return Device(arch=platform.machine(), cpu=cpu or platform.processor() or None,
-                  cores=os.cpu_count(), gpu=gpu, source="detected")
+                  cores=os.cpu_count(), gpu=gpu, source="detected",
+                  threads=os.environ.get("OMP_NUM_THREADS", "unset"))
 
 
 def assay_packages() -> dict[str, str | None]:
