@@ -1,6 +1,6 @@
 """bench/results/generative.md: the `generative` family (AnchorAlign on MiniLM, BERT-to-BERT)
 on CoNLL04 and SciERC dev, its training ablation and output paradigms, its inference ablations
-on one trained model, and the `joint` family on the same encoder and data beside it, with the
+on each seed's trained model (and over the seeds), and the `joint` family on the same encoder and data beside it, with the
 speed of both. Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
@@ -92,6 +92,30 @@ def _inference_rows(record: Record) -> list[str]:
     return rows
 
 
+def _inference_summary(task: str, records: list[Record]) -> list[str]:
+    """Each inference variant's relation strict F1 over the seeds whose weights were scored
+    again, and on how many of them it is below the full model."""
+    if len(records) < 2:
+        return []
+    seeds = ", ".join(str(r.seed) for r in records)
+    lines = [f"## Inference ablations: {task}, over seeds {seeds}", "",
+             "Mean ± sample standard deviation over the seeds' tables below; `below full`: on "
+             "how many seeds the variant's relation strict F1 is below the full model's.", "",
+             "| variant | rel strict F1 | rel boundary F1 | below full |", "|---" * 4 + "|"]
+    for variant in records[0].results["variants"]:
+        cells = []
+        for score in ("relations_strict", "relations_boundary"):
+            mean, std = mean_std([r.results["variants"][variant][score]["micro_f1"]
+                                  for r in records])
+            cells.append(f"{mean:.4f} ± {std:.4f}")
+        below = sum(r.results["variants"][variant]["relations_strict"]["micro_f1"]
+                    < r.results["variants"]["full"]["relations_strict"]["micro_f1"]
+                    for r in records)
+        lines.append(f"| {variant} | {' | '.join(cells)} | "
+                     f"{'–' if variant == 'full' else f'{below} of {len(records)}'} |")
+    return [*lines, ""]
+
+
 def generative() -> str:
     runs = [(name, what, recorded(name)[0]) for name, what in RUNS]
     runs = [run for run in runs if run[2]]
@@ -128,6 +152,8 @@ def generative() -> str:
         spread = [line for name, _, records in runs
                   for line in _seeds_line(name, [r for r in records if r.task == task])]
         lines += [*spread, ""] if spread else []
+    for task in dict.fromkeys(r.task for r in inference):
+        lines += _inference_summary(task, [r for r in inference if r.task == task])
     for record in inference:
         lines += [f"## Inference ablations: {record.task}, seed {record.seed}", "",
                   f"The weights of `{record.results['model']}` scored again on the "
