@@ -165,3 +165,23 @@ def test_parts_of_a_source_are_disjoint_and_cover_it():
             assert "k/n" in str(err)
         else:
             raise AssertionError(bad)
+
+
+def test_entities_are_read_for_training_without_the_white_space_at_their_edges(tmp_path, encoder):
+    # WLPC's BRAT spans may end on a no-break space; every family maps entities onto words
+    from assay.training.data import read_docs
+
+    (tmp_path / "p.txt").write_text("Add 200\xa0μL chloroform\xa0per tube.\n")
+    (tmp_path / "p.ann").write_text("T1\tAmount 4 10\t200\xa0μL\nT2\tReagent 11 22\tchloroform\xa0\n"
+                                    "T3\tLocation 25 30\t tube\n")
+    said = []
+    docs = read_docs([str(tmp_path)], "brat", lenient=False, say=said.append)
+    text = docs[0].text
+    assert [text[e.start:e.end] for e in docs[0].entities] == ["200\xa0μL", "chloroform", "tube"]
+    assert said == [f"{tmp_path}: 2 entities trimmed of the white space at their edges "
+                    "(a model reads whole words)"]
+    recipe = load_recipe(mix_recipe(tmp_path, encoder, TINY["span"]["plain"]))
+    schema = Schema(entity_labels=["Amount", "Reagent", "Location"])
+    span = family("span").extractor.create(recipe.model_config_object(), schema)
+    gold = span.examples(docs, [EVERYTHING])[0].gold["spans"]
+    assert len(gold) == 3

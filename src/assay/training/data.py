@@ -71,7 +71,29 @@ def read_docs(paths: list[str], format: str, lenient: bool, relabel: LabelMap | 
         docs = [relabel(d) for d in docs]
         if relabel.dropped:
             say(f"{', '.join(paths)}: {relabel.summary()}")
+    docs, trimmed = trim_entities(docs)
+    if trimmed:
+        say(f"{', '.join(paths)}: {trimmed} entities trimmed of the white space at their edges "
+            "(a model reads whole words)")
     return docs
+
+
+def trim_entities(docs: list[Document]) -> tuple[list[Document], int]:
+    """The documents with each contiguous entity's span trimmed of the white space at its
+    edges (a BRAT span may end on a no-break space: 'chloroform\xa0'), so that it starts and
+    ends where words do; and how many were. An entity of white space alone is left as it is."""
+    out, trimmed = [], 0
+    for doc in docs:
+        entities = []
+        for e in doc.entities:
+            text = doc.text[e.start:e.end]
+            start = e.start + len(text) - len(text.lstrip())
+            end = e.end - len(text) + len(text.rstrip())
+            keep = e.fragments or (start, end) == e.span or start >= end
+            entities.append(e if keep else replace(e, start=start, end=end))
+            trimmed += not keep
+        out.append(replace(doc, entities=entities))
+    return out, trimmed
 
 
 def label_map(source: SourceConfig) -> LabelMap:
