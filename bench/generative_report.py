@@ -1,7 +1,7 @@
 """bench/results/generative.md: the `generative` family (AnchorAlign on MiniLM, BERT-to-BERT)
 on CoNLL04 and SciERC dev, its training ablation and output paradigms, its inference ablations
-on each seed's trained model (and over the seeds), and the `joint` family on the same encoder and data beside it, with the
-speed of both. Made from records only (`bench/report.py` writes it)."""
+on each seed's trained model (and over the seeds), and the `joint` family on the same encoder
+and data beside it, with the speed of both. Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
 from records import Record, experiments, machines, mean_std, named, recorded, waiting_line

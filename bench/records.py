@@ -83,7 +83,8 @@ class Device(Strict):
     gpu: str | None
     source: str
     # OMP_NUM_THREADS as the run was started ("unset": torch took its default); older records
-    # did not keep it (None). Float sums are ordered by thread, so a seed repeats only with it
+    # did not keep it (None). Float sums run in a thread-dependent order: a seed may not repeat
+    # under another count
     threads: str | None = None
 
     def describe(self) -> str:

@@ -172,7 +172,8 @@ def test_entities_are_read_for_training_without_the_white_space_at_their_edges(t
     from assay.training.data import read_docs
 
     (tmp_path / "p.txt").write_text("Add 200\xa0μL chloroform\xa0per tube.\n")
-    (tmp_path / "p.ann").write_text("T1\tAmount 4 10\t200\xa0μL\nT2\tReagent 11 22\tchloroform\xa0\n"
+    (tmp_path / "p.ann").write_text("T1\tAmount 4 10\t200\xa0μL\n"
+                                    "T2\tReagent 11 22\tchloroform\xa0\n"
                                     "T3\tLocation 25 30\t tube\n")
     said = []
     docs = read_docs([str(tmp_path)], "brat", lenient=False, say=said.append)
