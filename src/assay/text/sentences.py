@@ -35,9 +35,17 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+def trimmed_span(text: str, start: int, end: int) -> Span | None:
+    """text[start:end]'s span without the white space at its edges; None if all white."""
     piece = text[start:end]
     stripped = piece.strip()
-    if stripped:
-        s = start + (len(piece) - len(piece.lstrip()))
-        spans.append((s, s + len(stripped)))
+    if not stripped:
+        return None
+    s = start + (len(piece) - len(piece.lstrip()))
+    return (s, s + len(stripped))
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+    span = trimmed_span(text, start, end)
+    if span is not None:
+        spans.append(span)

@@ -17,6 +17,7 @@ from assay.doc import Document
 from assay.errors import Problems
 from assay.formats.base import listed_ids, only_listed
 from assay.labels import LabelMap, parse_label_map
+from assay.text.sentences import trimmed_span
 from assay.models.contract import EVERYTHING, Annotated
 from assay.training.recipe import DataConfig, RecipeError, SourceConfig
 
@@ -86,11 +87,9 @@ def trim_entities(docs: list[Document]) -> tuple[list[Document], int]:
     for doc in docs:
         entities = []
         for e in doc.entities:
-            text = doc.text[e.start:e.end]
-            start = e.start + len(text) - len(text.lstrip())
-            end = e.end - len(text) + len(text.rstrip())
-            keep = e.fragments or (start, end) == e.span or start >= end
-            entities.append(e if keep else replace(e, start=start, end=end))
+            span = trimmed_span(doc.text, e.start, e.end)
+            keep = e.fragments or span is None or span == e.span
+            entities.append(e if keep else replace(e, start=span[0], end=span[1]))
             trimmed += not keep
         out.append(replace(doc, entities=entities))
     return out, trimmed
