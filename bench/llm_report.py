@@ -19,7 +19,9 @@ RUNS = {"scierc": [("scierc-llm-general-0shot", "general", "zero-shot"),
                     "training documents, lr 2e-4")],
         "measeval": [("measeval-llm-general-0shot", "general", "zero-shot"),
                      ("measeval-llm-general-1shot", "general", "1-shot"),
-                     ("measeval-llm-yayi-1shot", "yayi", "1-shot")],
+                     ("measeval-llm-yayi-1shot", "yayi", "1-shot"),
+                     ("measeval-llm-lora-general", "general", "LoRA: 1 epoch on 100 of the "
+                      "248 training paragraphs, lr 2e-4")],
         "wlpc": [("wlpc-llm-general-0shot", "general", "zero-shot"),
                  ("wlpc-llm-general-1shot", "general", "1-shot"),
                  ("wlpc-llm-yayi-1shot", "yayi", "1-shot"),
@@ -45,7 +47,9 @@ INTRO = {"scierc": "SciERC dev: all 275 sentences, one prompt a sentence (UniNER
                      "format, a paragraph a document, a span in several measurements scored "
                      "once), one prompt a sentence, `configs/measeval-llm.toml` (domain "
                      "\"measurement\"); the span model trains on the 248 train paragraphs "
-                     "(`configs/measeval-span.toml`).",
+                     "(`configs/measeval-span.toml`); the LoRA run uses "
+                     "`configs/measeval-llm-lora.toml` (the paper's settings, as SciERC's) "
+                     "with the budget its row states.",
          "wlpc": "WLPC dev (wet-lab protocols, 18 types): 12 of its 122 protocols, drawn with "
                  "seed 13 (`configs/wlpc-dev-sample-ids.txt`, 278 sentences, about as many as "
                  "SciERC's dev), one prompt a sentence, "
