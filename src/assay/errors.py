@@ -56,7 +56,8 @@ class Problems:
     def summary(self, most: int = 5) -> str:
         if not self.errors:
             return "no problems"
-        lines = [f"{len(self.errors)} record(s) skipped:"]
+        lines = [f"{len(self.errors)} problem(s), each record skipped unless its line says "
+                 "how it was read:"]
         lines += [f"  {e}" for e in self.errors[:most]]
         if len(self.errors) > most:
             lines.append(f"  ... and {len(self.errors) - most} more")

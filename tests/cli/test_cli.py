@@ -52,7 +52,10 @@ def test_bad_input_is_one_clear_line_and_exit_one(tmp_path):
     result = invoke("stats", bad, "--format", "conll")
     assert result.exit_code == 1 and f"{bad}:2: I-Disease follows O" in result.output
     lenient = invoke("stats", bad, "--format", "conll", "--lenient")
-    assert lenient.exit_code == 0 and "1 record(s) skipped" in lenient.output
+    assert lenient.exit_code == 0 and "1 problem(s)" in lenient.output
+    assert "I-Disease follows O (IOB2 needs B-Disease first); read as the start" in lenient.output
+    read = invoke("stats", bad, "--format", "conll", "--lenient", "--json")
+    assert json.loads(read.stdout)["entities"] == 1  # the stray I- tag begins a mention
 
 
 def test_unknown_format_and_protocol_are_refused(tmp_path):

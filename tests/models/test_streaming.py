@@ -42,7 +42,7 @@ def test_extract_stops_at_a_bad_jsonl_line_before_writing(trained, tmp_path):
     assert not out.exists()
     result = runner.invoke(app, args + ["--lenient"])
     assert result.exit_code == 0, result.output
-    assert "1 record(s) skipped" in result.output and f"{bad}:3" in result.output
+    assert "1 problem(s), each record skipped" in result.output and f"{bad}:3" in result.output
     assert [d.id for d in formats.read(out, "jsonl")] == [json.loads(line)["id"] for line in lines]
 
 

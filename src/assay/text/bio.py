@@ -79,10 +79,12 @@ def read_tags(tags: Sequence[str], report: Callable[[TagError], None]) -> list[t
     for i, tag in enumerate(tags):
         prefix, _, label = tag.partition("-")
         if tag != "O" and (prefix not in ("B", "I") or not label):
-            report(TagError(f"word {i}: tag {tag!r} is not O, B-<label> or I-<label>", i))
+            report(TagError(f"word {i}: tag {tag!r} is not O, B-<label> or I-<label>; "
+                            "read as O", i))
             tag = "O"
         elif prefix == "I" and previous[2:] != label:
             before = tags[i - 1] if i else "the start"
-            report(TagError(f"word {i}: {tag} follows {before} (IOB2 needs B-{label} first)", i))
+            report(TagError(f"word {i}: {tag} follows {before} (IOB2 needs B-{label} first); "
+                            "read as the start of a mention", i))
         previous = tag
     return tags_to_spans(tags, repair=True)
