@@ -51,7 +51,7 @@ INTRO = {"scierc": "SciERC dev: all 275 sentences, one prompt a sentence (UniNER
                      "`configs/measeval-llm-lora.toml` (the paper's settings, as SciERC's) "
                      "with the budget its row states.",
          "wlpc": "WLPC dev (wet-lab protocols, 18 types): 12 of its 122 protocols, drawn with "
-                 "seed 13 (`configs/wlpc-dev-sample-ids.txt`, 278 sentences, about as many as "
+                 "seed 13 (`configs/wlpc-dev-sample-ids.txt`, 277 sentences, about as many as "
                  "SciERC's dev), one prompt a sentence, "
                  "`configs/wlpc-llm.toml` (domain \"wet-lab protocol\"); the span model trains "
                  "on the 370 train protocols and selects on the same 12 "
