@@ -65,6 +65,16 @@ def test_decoding_any_scores_gives_closed_uncrossed_mentions_inside_the_sentence
         assert not any(a < s < b < e or s < a < e < b for a, b in spans)
 
 
+def test_a_reduce_closes_the_latest_mention_opened_before_its_word():
+    # gold A [0, 3), A [1, 3), A [3, 5): at word 3 the rows RE | RE,TR; a model that puts
+    # the TR in the first row (RE,TR | RE) must not close the empty A opened at 3
+    gold = [(0, 3, 0), (1, 3, 0), (3, 5, 0)]
+    rows = gold_rows(5, gold)
+    assert rows[5:7] == [[reduce(0)], [reduce(0), transition(0)]]
+    rows[5:7] = [[reduce(0), transition(0)], [reduce(0)]]
+    assert [m[:3] for m in decode(one_hot(rows), 5)] == gold
+
+
 def test_a_run_of_reduces_with_nothing_open_builds_nothing():
     rows = [[reduce(0), reduce(1)], [SH], [reduce(0)], [transition(2)], [EOA]]
     assert decode(one_hot(rows), 3) == []  # and TR(2) never closed: dropped

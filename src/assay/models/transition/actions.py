@@ -77,9 +77,10 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
     probabilities (steps × actions, sigmoid scores) builds. A step's kind decides (`kinds`:
     EOA, SH or -1, as generation chose them; default: the likeliest action of each step):
     EOA stops; SH moves on a word (never past the last); otherwise every TR/RE above
-    `threshold` is applied, REs first. A RE with nothing open of its type, or one that would
-    close an empty mention, is ignored (the latter drops what it popped); a mention still open
-    at the end is dropped. A mention's score is the mean of its TR's and RE's probabilities.
+    `threshold` is applied, REs first. A RE closes the latest mention of its type opened
+    before the current word: one opened at this word would be empty, so it stays open (a model
+    that puts a TR in the row before a RE at one word still builds the gold's mentions); a RE
+    with no such mention open is ignored, and a mention still open at the end is dropped. A mention's score is the mean of its TR's and RE's probabilities.
     Mentions that cross are resolved best first (`decoding.select_spans`, nested; the types
     of one span stand or fall together): none is left unclosed, none crosses another."""
     words = 0
@@ -95,11 +96,12 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
         above = np.flatnonzero(row > threshold)
         for a in above[(above >= 2) & (above % 2 == 1)]:  # RE(k), in type order
             k = (int(a) - 3) // 2
-            if stacks.get(k):
-                start, opened = stacks[k].pop()
-                if start < words:
-                    span = (start, words, k)
-                    found[span] = max(found.get(span, 0.0), (opened + float(row[a])) / 2)
+            stack = stacks.get(k, [])
+            below = [i for i, (start, _) in enumerate(stack) if start < words]
+            if below:
+                start, opened = stack.pop(below[-1])
+                span = (start, words, k)
+                found[span] = max(found.get(span, 0.0), (opened + float(row[a])) / 2)
         for a in above[(above >= 2) & (above % 2 == 0)]:  # TR(k)
             stacks.setdefault((int(a) - 2) // 2, []).append((words, float(row[a])))
     best: dict[tuple[int, int], float] = {}  # one span may hold several types: kept together
