@@ -75,6 +75,13 @@ def test_a_reduce_closes_the_latest_mention_opened_before_its_word():
     assert [m[:3] for m in decode(one_hot(rows), 5)] == gold
 
 
+def test_the_closing_step_applies_its_reduces():
+    probs = one_hot([[transition(0)], [SH], [SH]])
+    last = np.zeros((1, n_actions(N_TYPES)))
+    last[0, EOA], last[0, reduce(0)] = 0.9, 0.8  # EOA likeliest, the RE above threshold too
+    assert [m[:3] for m in decode(np.vstack([probs, last]), 2)] == [(0, 2, 0)]
+
+
 def test_a_run_of_reduces_with_nothing_open_builds_nothing():
     rows = [[reduce(0), reduce(1)], [SH], [reduce(0)], [transition(2)], [EOA]]
     assert decode(one_hot(rows), 3) == []  # and TR(2) never closed: dropped

@@ -80,7 +80,9 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
     `threshold` is applied, REs first. A RE closes the latest mention of its type opened
     before the current word: one opened at this word would be empty, so it stays open (a model
     that puts a TR in the row before a RE at one word still builds the gold's mentions); a RE
-    with no such mention open is ignored, and a mention still open at the end is dropped. A mention's score is the mean of its TR's and RE's probabilities.
+    with no such mention open is ignored. The EOA step's own REs above `threshold` are
+    applied before it stops (a model sure of both at the last word loses no mention), and a
+    mention still open at the end is dropped. A mention's score is the mean of its TR's and RE's probabilities.
     Mentions that cross are resolved best first (`decoding.select_spans`, nested; the types
     of one span stand or fall together): none is left unclosed, none crosses another."""
     words = 0
@@ -88,8 +90,6 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
     found: dict[tuple[int, int, int], float] = {}
     for t, row in enumerate(probs):
         kind = int(row.argmax()) if kinds is None else int(kinds[t])
-        if kind == EOA:
-            break
         if kind == SH:
             words = min(words + 1, n_words)
             continue
@@ -102,6 +102,8 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
                 start, opened = stack.pop(below[-1])
                 span = (start, words, k)
                 found[span] = max(found.get(span, 0.0), (opened + float(row[a])) / 2)
+        if kind == EOA:
+            break
         for a in above[(above >= 2) & (above % 2 == 0)]:  # TR(k)
             stacks.setdefault((int(a) - 2) // 2, []).append((words, float(row[a])))
     best: dict[tuple[int, int], float] = {}  # one span may hold several types: kept together

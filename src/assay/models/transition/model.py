@@ -20,7 +20,13 @@ Where the paper leaves room or this differs from it:
   own); a sentence's pointer stops at its SEP slot;
 - D1, D2 start at ones, BOA and L at zeros (the latents part as each wins the max over j
   of some slot; small random values were tried and made the tiny test model read long
-  sentences worse).
+  sentences worse);
+- in training, a gold SH step is given to the model (the paper's inserted SH row) at most
+  once in a row: two unannotated-type actions wanted at one word take one step between them;
+- in generation the paper stops once σ(EOA) > 0.5; here a sentence is read to its last word
+  first (an earlier EOA counts as SH), a step after `max_run` opens/closes at one word and
+  every step past `max_steps` per slot are shifts (a forced shift still adds to the state the
+  Ω of the actions that outscored SH), and the closing step's REs are applied (`decode`).
 """
 from __future__ import annotations
 
