@@ -116,6 +116,29 @@ def test_cut_and_broken_answers_keep_what_was_whole():
     assert answers.parse('[{"E": "Task", "W": "a"}, {"E": "Method", "W": "CR', LABELS).unknown == []
 
 
+def test_apostrophes_echoed_formats_deep_nesting_and_listed_words_are_read_as_meant():
+    assert answers.parse("[{'E': 'Method', 'W': 'Dijkstra's algorithm'}]", LABELS).pairs == \
+        [("Method", "Dijkstra's algorithm")]
+    assert answers.parse("['Dijkstra's algorithm', 'A*']", LABELS, "Method").pairs == \
+        [("Method", "Dijkstra's algorithm"), ("Method", "A*")]
+    echo = "Format: [{'E': 'type', 'W': 'entity'}]\nAnswer: [{'E': 'Task', 'W': 'parsing'}]"
+    assert answers.parse(echo, LABELS).pairs == [("Task", "parsing")]
+    assert answers.parse('{"a": ' * 600 + "1" + "}" * 600, LABELS).pairs == []  # no recursion
+    assert answers.parse('{"a":1,"b":' * 600, LABELS).pairs == []
+    assert answers.parse('{"E": "Task", "W": ["MT", "parsing"]}', LABELS).pairs == \
+        [("Task", "MT"), ("Task", "parsing")]
+    assert answers.parse('[{"E": "Foo", "W": "a"}, {"E": "foo ", "W": "a"}]', LABELS
+                         ).unknown == [("Foo", "a")]  # one unknown type, counted once
+
+
+def test_a_mention_is_never_placed_inside_a_number_or_an_identifier():
+    assert answers.occurrences("a width of 2.5 mm", "5 mm") == []
+    assert answers.occurrences("1,000 cells", "000") == []
+    assert answers.occurrences("word_embeddings", "word") == []
+    assert answers.occurrences("a 2.5 mm gap, 3 mm", "2.5 mm") == [(2, 8)]
+    assert answers.occurrences("took 5 min, not 0.5", "5") == [(5, 6)]
+
+
 def test_mentions_are_placed_only_where_they_occur_as_whole_words():
     text = "R 4.3.2 (R Core Team) runs lme4; Rcpp too. lme4 again."
     spans, missing = answers.locate(text, [("PE", "R"), ("Dev", "R Core Team"),

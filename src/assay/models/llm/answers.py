@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from assay.models.decoding import longest_first, select_spans
 
+MAX_DEPTH = 8  # the deepest the answer shapes nest is 3: {type: [{'E': .., 'W': ..}]}
 FENCE = re.compile(r"```[a-zA-Z]*\s*\n?(.*?)(?:```|$)", re.S)
 TYPE_KEYS = ("e", "type", "entity_type", "label", "category")
 WORD_KEYS = ("w", "entity", "word", "text", "mention", "span", "name", "value")
@@ -35,18 +36,20 @@ def parse(raw: str, labels: list[str], label: str | None = None) -> Parsed:
     """The (type, mention) pairs of an answer to a question about `labels` (UniNER: about
     `label` alone, whose answer is a bare list of mentions)."""
     text = _unfenced(raw)
-    value, mended = _structure(text, label)
+    known = {t.casefold(): t for t in labels}
+    value, mended = _structure(text, label, known)
     if value is None:
         value, mended = _patterns(text, label), True
-    known = {t.casefold(): t for t in labels}
     parsed = Parsed(mended=mended)
+    unknown = set()
     for t, w in _pairs(value, label):
         w = w.strip()
         if not w:
             continue
         canonical = known.get(t.strip().casefold())
         if canonical is None:
-            if (t, w) not in parsed.unknown:
+            if (t.strip().casefold(), w) not in unknown:
+                unknown.add((t.strip().casefold(), w))
                 parsed.unknown.append((t, w))
         elif (canonical, w) not in parsed.pairs:
             parsed.pairs.append((canonical, w))
@@ -65,17 +68,26 @@ def _unfenced(raw: str) -> str:
     return fenced.group(1) if fenced else raw
 
 
-def _structure(text: str, label: str | None):
+def _structure(text: str, label: str | None, known: dict[str, str] | None = None):
     """The first JSON or Python literal list or dict in `text` that answers (it holds
     pairs, or is an empty answer: `[]`, `{"Task": []}`), and whether it was mended (cut or
     broken); (None, False) when there is none. A structure that says nothing of entities
-    (a type list echoed from the prompt) is passed over."""
+    (a type list echoed from the prompt) is passed over; given the `known` types (casefolded),
+    so is one whose pairs are all of other types (the prompt's format example echoed: `[{'E':
+    'type', 'W': 'entity'}]`) when a later one has a known type's."""
+    first = None
     for start in [m.start() for m in re.finditer(r"[\[{]", text)][:8]:
         end = _closing(text, start)
         value = _literal(text[start:end] if end is not None else _closed(text[start:]))
-        if value is not None and (_empty(value) or any(_pairs(value, label))):
+        if value is None:
+            continue
+        pairs = list(_pairs(value, label))
+        if _empty(value) or pairs and (known is None or any(
+                t.strip().casefold() in known for t, _ in pairs)):
             return value, end is None
-    return None, False
+        if first is None and pairs:
+            first = value, end is None
+    return first or (None, False)
 
 
 def _empty(value) -> bool:
@@ -166,7 +178,10 @@ def _closed(text: str) -> str:
     return head + "".join(reversed(opened))
 
 
-PAIR = re.compile(r"""['"]E['"]\s*:\s*(['"])(.*?)\1\s*,\s*['"]W['"]\s*:\s*(['"])(.*?)\3""", re.S)
+# a string's closing quote is one the structure's syntax follows: 'Dijkstra's algorithm'
+PAIR = re.compile(r"""['"]E['"]\s*:\s*(['"])(.*?)\1(?=\s*,)\s*,\s*['"]W['"]\s*:\s*(['"])(.*?)\3"""
+                  r"""(?=\s*(?:[,}\]]|$))""", re.S)
+LISTED = re.compile(r"""(['"])(.+?)\1(?=\s*(?:[,\]]|$))""")
 QUOTED = re.compile(r"""(['"])((?:(?!\1).)+)\1""")
 
 
@@ -176,12 +191,15 @@ def _patterns(text: str, label: str | None):
     pairs = [Items([("E", m.group(2)), ("W", m.group(4))]) for m in PAIR.finditer(text)]
     if pairs or label is None:
         return pairs
-    return [m.group(2) for m in QUOTED.finditer(text)
-            if m.group(2).strip().casefold() != label.casefold()]
+    quoted = list(LISTED.finditer(text)) or list(QUOTED.finditer(text))
+    return [m.group(2) for m in quoted if m.group(2).strip().casefold() != label.casefold()]
 
 
-def _pairs(value, label: str | None):
-    """(type, mention) pairs out of any of the shapes the templates ask for or models give."""
+def _pairs(value, label: str | None, depth: int = 0):
+    """(type, mention) pairs out of any of the shapes the templates ask for or models give;
+    nothing from deeper than any of them nests (a repeat cut at thousands of levels)."""
+    if depth > MAX_DEPTH:
+        return
     if isinstance(value, dict):
         value = Items(value.items())
     if isinstance(value, Items):
@@ -190,9 +208,10 @@ def _pairs(value, label: str | None):
         w = next((k for k in WORD_KEYS if k in keys), None)
         if t and w:  # {'E': type, 'W': mention}, maybe several in one object
             types = [v for k, v in value if str(k).casefold() == t]
-            words = [v for k, v in value if str(k).casefold() == w]
-            if all(isinstance(x, str) for x in types + words):
-                yield from zip(types, words)
+            words = [v if isinstance(v, list) else [v]
+                     for k, v in value if str(k).casefold() == w]  # 'W': ['MT', 'parsing']
+            if all(isinstance(x, str) for x in types + sum(words, [])):
+                yield from ((t, m) for t, ms in zip(types, words) for m in ms)
                 return
         if t and len(value) == 1:  # {'E': type} alone: the rest of an item was cut
             return
@@ -202,11 +221,11 @@ def _pairs(value, label: str | None):
                 if isinstance(item, str):
                     yield str(key), item
                 elif isinstance(item, (Items, dict)):
-                    yield from ((str(key), m) for _, m in _pairs(item, str(key)))
+                    yield from ((str(key), m) for _, m in _pairs(item, str(key), depth + 1))
     elif isinstance(value, (list, tuple)):
         for item in value:
             if isinstance(item, (Items, dict)):
-                yield from _pairs(item, label)
+                yield from _pairs(item, label, depth + 1)
             elif isinstance(item, str) and label is not None:
                 yield label, item
             elif isinstance(item, (list, tuple)) and len(item) == 2 and all(
@@ -215,10 +234,13 @@ def _pairs(value, label: str | None):
 
 
 def occurrences(text: str, mention: str) -> list[tuple[int, int]]:
-    """Where `mention` occurs in `text` as whole words (not inside a longer word): exactly,
+    """Where `mention` occurs in `text` as whole words (not inside a longer word, `word` in
+    `word_embeddings`, nor inside a number: `5 mm` in `2.5 mm`, `000` in `1,000`): exactly,
     else ignoring case."""
-    pattern = (r"(?<![^\W_])" if mention[0].isalnum() else "") + re.escape(mention) + \
-        (r"(?![^\W_])" if mention[-1].isalnum() else "")
+    pattern = (r"(?<!\w)" if mention[0].isalnum() or mention[0] == "_" else "") + \
+        (r"(?<!\d[.,])" if mention[0].isdigit() else "") + re.escape(mention) + \
+        (r"(?!\w)" if mention[-1].isalnum() or mention[-1] == "_" else "") + \
+        (r"(?![.,]\d)" if mention[-1].isdigit() else "")
     for flags in (0, re.I):
         found = [(m.start(), m.end()) for m in re.finditer(pattern, text, flags)]
         if found:
