@@ -105,6 +105,15 @@ def test_multitask_as_the_papers_figure_3_counts_it():
     assert counts(s["merged"]) == (2, 1, 2)     # P2 now right; P4 still left out
 
 
+def test_multitask_with_a_prefix_on_one_side_only_is_an_error_not_a_zero():
+    text = "aspirin"
+    gold = [Document("a", text, [Entity(0, 7, "Chemical", id="T1")])]
+    pred = [Document("a", text, [Entity(0, 7, "bc5/Chemical", id="P1")])]
+    with pytest.raises(ValueError, match="'data' is annotated with Chemical but predicted as "
+                                         "bc5/Chemical"):
+        metrics.evaluate(gold, pred, "multitask")
+
+
 def test_unknown_predicted_document_is_an_error():
     with pytest.raises(ValueError, match="not in the gold data"):
         metrics.evaluate([sentence([])], [Document("other", "x")], "strict")

@@ -45,8 +45,12 @@ def multitask(pairs: Pairs) -> dict[str, Score]:
     A right entity of a type the dataset does not annotate is an error in neither.
     """
     annotated: dict[str, set[str]] = {}
-    for gold, _ in pairs:
+    predicted: dict[str, set[str]] = {}
+    for gold, pred in pairs:
         annotated.setdefault(_dataset(gold), set()).update(e.label for e in gold.entities)
+        predicted.setdefault(_dataset(gold), set()).update(e.label for e in pred.entities)
+    for name, labels in annotated.items():
+        _same_prefixing(name, labels, predicted[name])
     disjoint, merged = Score(), Score()
     for gold, pred in pairs:
         name = _dataset(gold)
@@ -60,6 +64,20 @@ def multitask(pairs: Pairs) -> dict[str, Score]:
         types = {_type(label) for label in annotated[name]}
         merged += entities_strict([(_typed(gold, types), _typed(pred, types))])
     return {"disjoint": disjoint, "merged": merged}
+
+
+def _same_prefixing(dataset: str, gold: set[str], predicted: set[str]) -> None:
+    """A ValueError when a dataset's gold labels and the predictions of its types differ only
+    in a dataset prefix (gold `Chemical`, predicted `bc5/Chemical`): `disjoint` would leave
+    every prediction out and say 0."""
+    types = {_type(label) for label in gold}
+    near = sorted(label for label in predicted - gold if _type(label) in types)
+    prefixed = any("/" in label for label in gold)
+    if near and not predicted & gold and all(("/" in label) != prefixed for label in near):
+        raise ValueError(f"multitask: dataset {dataset!r} is annotated with "
+                         f"{', '.join(sorted(gold))} but predicted as {', '.join(near)}: a "
+                         "label prefix on one side only; label the gold as the model does (a "
+                         "Mix's label_prefix) or score with another protocol")
 
 
 def _type(label: str) -> str:
