@@ -53,7 +53,8 @@ def parse_label_map(spec: str | dict[str, str]) -> dict[str, str]:
 class LabelMap:
     """`mapping` renames labels (of entities, mention groups and relations alike; others stay
     as they are), then `prefix` is put before every label; `keep` and `keep_relations` (labels
-    after renaming): only these entity and relation types are kept (None: all)."""
+    after renaming, before the prefix): only these entity and relation types are kept (None:
+    all)."""
 
     mapping: dict[str, str] = field(default_factory=dict)
     prefix: str = ""
@@ -68,13 +69,16 @@ class LabelMap:
     def label(self, name: str) -> str:
         return self.prefix + self.mapping.get(name, name)
 
+    def kept(self, name: str, keep: frozenset[str] | None) -> bool:
+        return keep is None or self.mapping.get(name, name) in keep
+
     def __call__(self, doc: Document) -> Document:
         if not self:
             return doc
         entities = []
         for e in doc.entities:
             label = self.label(e.label)
-            if self.keep is None or label in self.keep:
+            if self.kept(e.label, self.keep):
                 entities.append(replace(e, label=label))
             else:
                 self.dropped[f"entity {label}"] += 1
@@ -91,8 +95,7 @@ class LabelMap:
         relations = []
         for r in doc.relations:
             label = self.label(r.label)
-            if r.head in ids and r.tail in ids and (self.keep_relations is None
-                                                    or label in self.keep_relations):
+            if r.head in ids and r.tail in ids and self.kept(r.label, self.keep_relations):
                 relations.append(replace(r, label=label))
             else:
                 self.dropped[f"relation {label}"] += 1

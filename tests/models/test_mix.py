@@ -137,13 +137,22 @@ def test_sampling_weights_and_inverse_sizes():
     assert EpochSampler(sources, [1.0, 1.0], inverse=False).epoch(3) == list(range(10))
 
 
+def test_a_sources_labels_are_named_before_its_prefix(tmp_path, encoder):
+    recipe = mix_recipe(tmp_path, encoder, TINY["span"]["plain"])
+    recipe.write_text(recipe.read_text().replace("labels = ", 'label_prefix = "x/"\nlabels = '))
+    data, _ = read_sources(load_recipe(recipe).data, say=lambda line: None)
+    assert data.annotates[0].entities == frozenset(f"x/{name}" for name in NAMES)
+    kept = {e.label for doc, k in zip(data.docs, data.source) if k == 0 for e in doc.entities}
+    assert kept and kept <= data.annotates[0].entities
+
+
 def test_a_label_map_renames_prefixes_keeps_and_counts_what_it_leaves_out():
     doc = Document("d", "ImageJ 1.5 by NIH", [Entity(0, 6, "Application_Usage", id="T1"),
                                                Entity(7, 10, "Version", id="T2"),
                                                Entity(14, 17, "Developer", id="T3")],
                    [Relation("T2", "T1", "Version_of"), Relation("T3", "T1", "Developer_of")])
     relabel = LabelMap({"Application_Usage": "Application"}, "somesci/",
-                       frozenset({"somesci/Application", "somesci/Version"}))
+                       frozenset({"Application", "Version"}))  # named before the prefix
     mapped = relabel(doc)
     assert [e.label for e in mapped.entities] == ["somesci/Application", "somesci/Version"]
     assert [r.label for r in mapped.relations] == ["somesci/Version_of"]

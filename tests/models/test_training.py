@@ -28,8 +28,9 @@ def test_an_unknown_metric_is_named_with_the_ones_there_are(tmp_path, encoder):
     from assay.training import train
 
     recipe = load_recipe(write_recipe(tmp_path, encoder, epochs=1), {"train.metric": "total.f2"})
-    with pytest.raises(RecipeError, match=r"'total.f2' .* entities.micro_f1"):
+    with pytest.raises(RecipeError, match=r"'total.f2' .* one of entities.*\.micro_f1"):
         train(recipe, quiet=True)
+    assert not (tmp_path / "model" / "log.jsonl").exists()  # refused before any training
 
 
 def _train(recipe, *flags):
@@ -60,6 +61,8 @@ def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(tmp_path, encoder
     done = len(_epochs(log))
     assert 2 <= done < 6, "the run was to be killed mid-way"
 
+    with open(log, "a") as torn:  # a line cut short by the kill does not block resuming
+        torn.write('{"epoch": 9, "lo')
     again = _train(recipe)  # without --resume: refuses to overwrite the checkpoint
     assert again.wait() == 1 and "--resume" in again.stderr.read()
     assert _train(recipe, "--resume").wait() == 0
@@ -115,3 +118,12 @@ def test_the_weight_average_follows_the_weights_and_swaps_back():
     restored = WeightAverage(torch.nn.Linear(2, 1), decay=0.5)
     restored.load_state_dict(average.state_dict())
     assert restored.steps == 31
+
+
+def test_a_resumed_run_is_told_what_its_recipe_changes():
+    from assay.training.trainer import _changes
+
+    old = {"train": {"epochs": 5, "lr": 1e-3}, "model": {"family": "span"}}
+    new = {"train": {"epochs": 10, "lr": 1e-3}, "model": {"family": "span", "hidden": 64}}
+    assert _changes(old, new) == [("model.hidden", None, 64), ("train.epochs", 5, 10)]
+    assert _changes(old, old) == []

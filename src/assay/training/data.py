@@ -114,7 +114,8 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
             say(f"source {s.name}: part {s.part} of its training documents, {len(read)}")
         if mix:  # the multitask protocol scores each dataset on what it annotates
             read = [tag_dataset(d, s.name) for d in read]
-        unused = sorted(set(s.labels or ()) - {e.label for d in read for e in d.entities})
+        unused = sorted(label for label in s.labels or () if s.label_prefix + label
+                        not in {e.label for d in read for e in d.entities})
         if unused:
             say(f"source {s.name}: no training entity has the label(s) {unused} it lists")
         docs += read
@@ -133,11 +134,28 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
                             [s.empty_weight for s in sources])
     if data.dev_ids:
         ids = dev_ids(docs, Path(data.dev_ids))
+        _one_source_each(ids, docs, source, [s.name for s in sources])
         kept = [k for k, d in enumerate(docs) if d.id not in ids]
         dev = [d for d in docs if d.id in ids]
         training = replace(training, docs=[docs[k] for k in kept],
                            source=[source[k] for k in kept])
     return training, dev or None
+
+
+def _one_source_each(ids: set[str], docs: list[Document], source: list[int],
+                     names: list[str]) -> None:
+    """A RecipeError when a listed dev id names documents of several sources (CoNLL numbers
+    every file's documents 1, 2, ...): the carve would take them all."""
+    where: dict[str, set[int]] = {}
+    for d, k in zip(docs, source):
+        if d.id in ids:
+            where.setdefault(d.id, set()).add(k)
+    shared = sorted(i for i, ks in where.items() if len(ks) > 1)
+    if shared:
+        raise RecipeError(f"data.dev_ids: {len(shared)} listed ids name documents of several "
+                          f"sources, e.g. {shared[0]!r} in "
+                          f"{', '.join(names[k] for k in sorted(where[shared[0]]))}; carve a "
+                          "dev set from one source, or give each source its own dev files")
 
 
 def part(docs: list[Document], k_of_n: str) -> list[Document]:
@@ -155,10 +173,12 @@ def tag_dataset(doc: Document, name: str) -> Document:
 
 
 def _annotates(source: SourceConfig, docs: list[Document]) -> Annotated:
-    entities = source.labels if source.labels is not None else \
-        {e.label for d in docs for e in d.entities}
-    relations = source.relations if source.relations is not None else \
-        {r.label for d in docs for r in d.relations}
+    """The labels a source's documents carry for the types it annotates (its `labels` and
+    `relations` are named before its `label_prefix`)."""
+    entities = {source.label_prefix + label for label in source.labels} \
+        if source.labels is not None else {e.label for d in docs for e in d.entities}
+    relations = {source.label_prefix + label for label in source.relations} \
+        if source.relations is not None else {r.label for d in docs for r in d.relations}
     return Annotated(frozenset(entities), frozenset(relations))
 
 

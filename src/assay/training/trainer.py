@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import time
 from datetime import date
 from pathlib import Path
@@ -33,6 +34,25 @@ from assay.training.recipe import Recipe, RecipeError
 
 # a run folder's last checkpoint, relative to the folder (the bench runner reads it too)
 STATE = Path("checkpoint") / "state.pt"
+
+
+# the scores a train.metric may name after its protocol's part: `entities_strict.micro_f1`
+METRIC_FIELDS = ("micro_p", "micro_r", "micro_f1", "macro_p", "macro_r", "macro_f1")
+
+
+def _json_or_none(text: str):
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _changes(old, new, key: str = "") -> list[tuple[str, object, object]]:
+    """(dotted key, old value, new value) of each leaf two JSON objects differ in."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [change for k in sorted(set(old) | set(new), key=str)
+                for change in _changes(old.get(k), new.get(k), f"{key}.{k}" if key else k)]
+    return [] if old == new else [(key, old, new)]
 
 
 def seed_everything(seed: int) -> None:
@@ -121,7 +141,9 @@ class Trainer:
                     "scheduler": self.scheduler.state_dict(), "state": self.state,
                     "average": self.average.state_dict() if self.average else None,
                     "rng": {"python": random.getstate(), "numpy": np.random.get_state(),
-                            "torch": torch.get_rng_state()}}, tmp)
+                            "torch": torch.get_rng_state(),
+                            "cuda": torch.cuda.get_rng_state_all()
+                            if torch.cuda.is_available() else None}}, tmp)
         os.replace(tmp, state)  # a kill while writing leaves the last one whole
 
     def load_checkpoint(self) -> None:
@@ -136,14 +158,31 @@ class Trainer:
         random.setstate(saved["rng"]["python"])
         np.random.set_state(saved["rng"]["numpy"])
         torch.set_rng_state(saved["rng"]["torch"])
+        if saved["rng"].get("cuda") is not None and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(saved["rng"]["cuda"])
 
     def forget_after(self, epoch: int) -> None:
-        """Drop the log lines of epochs after the checkpoint's: they are done again."""
+        """Drop the log lines of epochs after the checkpoint's: they are done again (and a
+        line cut short by a kill while it was written)."""
         log = self.output / "log.jsonl"
         if log.exists():
             kept = [line for line in log.read_text().splitlines()
-                    if json.loads(line)["epoch"] <= epoch]
-            log.write_text("".join(line + "\n" for line in kept))
+                    if (record := _json_or_none(line)) and record["epoch"] <= epoch]
+            tmp = log.with_name(log.name + ".tmp")
+            tmp.write_text("".join(line + "\n" for line in kept))
+            os.replace(tmp, log)
+
+    def say_recipe_changes(self) -> None:
+        """On resuming: what the recipe changes from the one the run started with (a branch
+        run changes some on purpose; an epoch count changed moves the schedule)."""
+        old = _json_or_none((self.output / "recipe.json").read_text()) \
+            if (self.output / "recipe.json").exists() else None
+        if old is None:
+            return
+        changed = _changes(old, json.loads(self.recipe.model_dump_json()))
+        if changed:
+            self.say("resuming with a recipe that differs from the run's: " + "; ".join(
+                f"{key} {a!r} -> {b!r}" for key, a, b in changed))
 
     # -- the loop ------------------------------------------------------------------------------
     def fit(self, resume: bool = False) -> dict:
@@ -152,11 +191,15 @@ class Trainer:
         if resume and has_checkpoint:
             self.load_checkpoint()
             self.forget_after(self.state["epoch"])
+            self.say_recipe_changes()
         elif has_checkpoint:
             raise RecipeError(f"{self.output} holds a checkpoint of an earlier run: resume it "
                               "(--resume) or choose another train.output")
         self.output.mkdir(parents=True, exist_ok=True)
         (self.output / "recipe.json").write_text(self.recipe.model_dump_json(indent=2))
+        if self.dev_docs:  # a metric the protocol does not give fails now, not after an epoch
+            self.metric(metrics.to_json(metrics.evaluate(self.dev_docs, self.dev_docs,
+                                                         self.recipe.data.protocol)))
         if self.cfg.epochs == 0:  # the model as it is: scored once, saved
             start = time.perf_counter()
             scores = self.evaluate() if self.dev_docs else {}
@@ -231,19 +274,29 @@ class Trainer:
 
     def metric(self, scores: dict) -> float:
         name, _, field = self.cfg.metric.partition(".")
-        if name not in scores or field not in scores[name]:
+        if name not in scores or field not in METRIC_FIELDS:
             raise RecipeError(f"train.metric {self.cfg.metric!r} is not among the "
-                              f"{self.recipe.data.protocol} protocol's scores: " + ", ".join(
-                                  f"{k}.{f}" for k in scores for f in ("micro_f1", "macro_f1")))
+                              f"{self.recipe.data.protocol} protocol's scores: one of "
+                              f"{', '.join(scores)}, then .{' .'.join(METRIC_FIELDS)}")
         return float(scores[name][field])
 
     def save_best(self, scores: dict, record: dict) -> None:
-        dtype = getattr(torch, self.cfg.save_dtype)
-        self.extractor.save(self.output, dtype=dtype)
-        (self.output / "metrics.json").write_text(json.dumps(
+        """The model, its card and metrics.json, written beside and then moved over the last
+        best one file by file (metrics.json last): a kill leaves no file cut short."""
+        new = self.output / ".best.tmp"
+        shutil.rmtree(new, ignore_errors=True)
+        self.extractor.save(new, dtype=getattr(torch, self.cfg.save_dtype))
+        (new / "README.md").write_text(self.card(scores, record), encoding="utf-8")
+        (new / "metrics.json").write_text(json.dumps(
             {"epoch": record["epoch"], "protocol": self.recipe.data.protocol, "dev": scores},
             indent=2))
-        (self.output / "README.md").write_text(self.card(scores, record), encoding="utf-8")
+        files = sorted((p for p in new.rglob("*") if p.is_file()),
+                       key=lambda p: p.name == "metrics.json")
+        for path in files:
+            target = self.output / path.relative_to(new)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+        shutil.rmtree(new)
 
     def card(self, scores: dict, record: dict) -> str:
         data, model = self.recipe.data, self.recipe.model
