@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -66,15 +67,20 @@ def write_json(path: str | Path, data: Any, indent: int | None = None) -> None:
         temp.write_text(text, encoding="utf-8")
 
 
-def read_text(path: str | Path, keep_bom: bool = False) -> str:
-    """A UTF-8 file's text, without a byte-order mark if it starts with one (unless
-    `keep_bom`: BRAT counts it as a character of the text its offsets point into)."""
+# what str.splitlines ends a line at
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def read_text(path: str | Path, exact: bool = False) -> str:
+    """A UTF-8 file's text, without a byte-order mark if it starts with one and with its line
+    ends read as `\n`; `exact`: every character as the file has it (BRAT counts a mark and a
+    `\r` as characters of the text its offsets point into)."""
     try:
-        with opened(path):
-            text = Path(path).read_text(encoding="utf-8")
+        with opened(path), open(path, encoding="utf-8", newline="" if exact else None) as f:
+            text = f.read()
     except UnicodeDecodeError as err:
         raise FormatError(f"not UTF-8 text ({err.reason} at byte {err.start})", path) from None
-    return text[1:] if text.startswith(BOM) and not keep_bom else text
+    return text[1:] if text.startswith(BOM) and not exact else text
 
 
 @contextmanager
@@ -247,13 +253,17 @@ def json_line_documents(lines: Iterable[bytes], path: str | Path, problems: Prob
         if not raw.strip():
             continue
         try:
-            doc = build(json.loads(raw.decode("utf-8")), number)
+            doc = build(json.loads(raw.decode("utf-8"), object_pairs_hook=unique_keys), number)
         except UnicodeDecodeError as err:
             problems.report(FormatError(f"not UTF-8 text ({err.reason} at byte {err.start} "
                                         "of the line)", path, number))
             continue
         except json.JSONDecodeError as err:
             problems.report(FormatError(f"invalid JSON: {err.msg} (column {err.colno})", path, number))
+            continue
+        except RepeatedKey as err:
+            problems.report(FormatError(f"key {err.args[0]!r} is repeated in one object: only "
+                                        "one of them could be read", path, number))
             continue
         except (ValueError, TypeError) as err:
             problems.report(FormatError(str(err), path, number))

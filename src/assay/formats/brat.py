@@ -19,12 +19,13 @@ sub-folders hold them (SoMeSci's four subsets; the ids must then be unique), or 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import (checked, file_stem, filled, one_word_labels, read_text,
+from assay.formats.base import (LINE_BREAKS, checked, file_stem, filled, one_word_labels, read_text,
                                 unique_ids)
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
@@ -63,11 +64,38 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
             (folder / f"{stem}.ann").write_text(to_ann(doc), encoding="utf-8")
 
 
+def _column(text: str) -> str:
+    """A mention's text as an .ann line's text column holds it: on one line."""
+    return LINE_BREAKS.sub(" ", text)  # what ends a line for some reader of .ann files
+
+
+def _brat_ids(doc: Document) -> Document:
+    """`doc` with entity ids BRAT reads as entities (T1, T2, ...) and relation ids that do
+    not repeat: ids of another shape (`e1` from JSON lines) are numbered anew, references
+    following."""
+    if all(re.fullmatch(r"T\d+", e.id) for e in doc.entities):
+        names = {}
+    else:
+        names = {e.id: f"T{k}" for k, e in enumerate(doc.entities, 1)}
+    taken = {r.id for r in doc.relations if r.id and re.fullmatch(r"R\d+", r.id)}
+    fresh = (f"R{k}" for k in range(1, len(doc.relations) + len(taken) + 1)
+             if f"R{k}" not in taken)
+    relations, seen = [], set()
+    for r in doc.relations:
+        rid = r.id if r.id in taken and r.id not in seen else next(fresh)
+        seen.add(rid)
+        relations.append(replace(r, id=rid, head=names.get(r.head, r.head),
+                                 tail=names.get(r.tail, r.tail)))
+    return replace(doc, entities=[replace(e, id=names.get(e.id, e.id)) for e in doc.entities],
+                   relations=relations)
+
+
 def to_ann(doc: Document) -> str:
+    doc = _brat_ids(doc)
     lines = []
     for e in doc.entities:
         pieces = ";".join(f"{s} {t}" for s, t in e.pieces())
-        lines.append(f"{e.id}\t{e.label} {pieces}\t{doc.mention_text(e)}")
+        lines.append(f"{e.id}\t{e.label} {pieces}\t{_column(doc.mention_text(e))}")
     event_args: dict[str, list[Relation]] = {}
     plain = []
     for r in doc.relations:
@@ -80,15 +108,18 @@ def to_ann(doc: Document) -> str:
             args = " ".join(f"{r.attrs.get('role', r.label)}:{_ref(r, 'tail')}"
                             for r in event_args.get(event, []))
             lines.append(f"{event}\t{e.label}:{e.id} {args}".rstrip())
-    for k, r in enumerate(plain, 1):
-        lines.append(f"{r.id or f'R{k}'}\t{r.label} Arg1:{_ref(r, 'head')} Arg2:{_ref(r, 'tail')}")
-    norms = 0
+    for r in plain:
+        lines.append(f"{r.id}\t{r.label} Arg1:{_ref(r, 'head')} Arg2:{_ref(r, 'tail')}")
+    stored = [line for e in doc.entities for line in e.attrs.get("norms", [])]
+    taken = {line.split("\t", 1)[0] for line in stored}
+    fresh = (f"N{k}" for k in range(1, len(doc.entities) + len(taken) + 1)
+             if f"N{k}" not in taken)
     for e in doc.entities:
         for line in e.attrs.get("norms", []):
             lines.append(line)
         if e.kb_id and not e.attrs.get("norms"):
-            norms += 1
-            lines.append(f"N{norms}\tReference {e.id} {e.kb_id}\t{doc.mention_text(e)}")
+            lines.append(f"{next(fresh)}\tReference {e.id} {e.kb_id}\t"
+                         f"{_column(doc.mention_text(e))}")
     lines += doc.meta.get("brat_other", [])
     return "".join(f"{line}\n" for line in lines)
 
@@ -99,8 +130,9 @@ def _ref(r: Relation, end: str) -> str:
 
 def _document(stem: Path, problems: Problems) -> Document:
     ann_path = stem.with_suffix(".ann")
-    doc = Document(id=stem.name, text=read_text(stem.with_suffix(".txt"), keep_bom=True))
-    lines = list(enumerate(read_text(ann_path).splitlines(), 1))
+    doc = Document(id=stem.name, text=read_text(stem.with_suffix(".txt"), exact=True))
+    # lines end at \n only: a text column may hold other line separators (\u2028)
+    lines = list(enumerate(read_text(ann_path).split("\n"), 1))
     entities: dict[str, Entity] = {}
     for number, line in lines:
         if line.startswith("T"):
@@ -154,7 +186,7 @@ def _entity(line: str, text: str) -> Entity:
     ent = Entity(pieces[0][0], pieces[-1][1], label, id=fields[0],
                  fragments=tuple(pieces) if len(pieces) > 1 else ())
     written = fields[2] if len(fields) > 2 else None
-    if written is not None and written != " ".join(text[s:e] for s, e in pieces):
+    if written is not None and written != _column(" ".join(text[s:e] for s, e in pieces)):
         raise ValueError(f"{fields[0]}: text {written!r} is not the text at {offsets!r}")
     return ent
 

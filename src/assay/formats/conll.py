@@ -40,13 +40,19 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
         for doc in docs:
             if doc.meta.get("conll_docstart"):
                 out.write("-DOCSTART- O\n\n")
-            for tokens, tags in sentence_tags(doc, path):
+            for tokens, tags, _ in sentence_tags(doc, path):
                 out.writelines(f"{tok} {tag}\n" for tok, tag in zip(tokens, tags))
                 out.write("\n")
 
 
-def sentence_tags(doc: Document, path: str | Path | None = None) -> list[tuple[list[str], list[str]]]:
-    """Each sentence's tokens and IOB2 tags; an entity that IOB2 cannot hold raises FormatError."""
+Tagged = tuple[list[str], list[str], list[int]]
+
+
+def sentence_tags(doc: Document, path: str | Path | None = None) -> list[Tagged]:
+    """Each sentence's tokens, their IOB2 tags, and where each of the document's words begins
+    among them: a word holding white space (GENIA's `protein - RNA`), which a column cannot,
+    is written as its pieces, the entity tags carried over. An entity that IOB2 cannot hold
+    raises FormatError."""
     one_word_labels(doc, path, "IOB2")
     view = token_view(doc)
     by_sentence: list[list] = [[] for _ in view.sentences]
@@ -57,10 +63,22 @@ def sentence_tags(doc: Document, path: str | Path | None = None) -> list[tuple[l
             if view.sentence_index(end - 1) != k:
                 raise ValueError(f"entity {ent.id} ({ent.label}) crosses a sentence boundary")
             by_sentence[k].append(ent)
-        return [(tokens, spans_to_tags(words, ents)) for tokens, words, ents
+        return [_pieces(tokens, spans_to_tags(words, ents)) for tokens, words, ents
                 in zip(view.tokens(), view.sentences, by_sentence)]
     except ValueError as err:
         raise FormatError(f"document {doc.id!r}: {err}", path) from None
+
+
+def _pieces(tokens: list[str], tags: list[str]) -> Tagged:
+    out_tokens: list[str] = []
+    out_tags: list[str] = []
+    starts = []
+    for token, tag in zip(tokens, tags):
+        starts.append(len(out_tokens))
+        for k, piece in enumerate(token.split() or [token]):
+            out_tokens.append(piece)
+            out_tags.append(tag if k == 0 or tag == "O" else "I-" + tag[2:])
+    return out_tokens, out_tags, starts
 
 
 def _blocks(path: str | Path, problems: Problems) -> tuple[list[list[list[Word]]], bool]:

@@ -18,6 +18,7 @@ from assay.formats.base import is_one_word
 
 KEYED = {"gutbrainie", "brat", "pubtator", "measeval"}  # formats that key documents by id
 ONE_WORD_LABELS = {"conll", "somd", "brat"}  # formats that write labels in space-separated columns
+SENTENCES_ONLY = {"conll", "somd"}  # formats that hold a document as its sentences: none if blank
 
 
 def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document], Counter]:
@@ -40,6 +41,9 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
             refuse("documents with a repeated id", f"a second document with the id {doc.id!r}")
             continue
         seen.add(doc.id)
+        if format in SENTENCES_ONLY and not doc.text.strip():
+            lost["documents without text"] += 1
+            continue
         kept.append(doc)
         groups = {g.id for g in doc.groups}
         if not holds["groups"] or not holds.get("group_relations", True):

@@ -56,7 +56,7 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
         problems.report(FormatError(f"has no text {texts.name}/{orphan}.txt to annotate",
                                     tsv / f"{orphan}.tsv"))
     for stem in stems:
-        doc = Document(id=stem, text=read_text(texts / f"{stem}.txt", keep_bom=True))
+        doc = Document(id=stem, text=read_text(texts / f"{stem}.txt", exact=True))
         table = tsv / f"{stem}.tsv"
         if table.exists():
             _annotations(doc, table, problems)

@@ -20,7 +20,7 @@ from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, MentionGroup, Relation, Section
 from assay.errors import FormatError, Problems
-from assay.formats.base import checked, read_text, unique_ids, writing
+from assay.formats.base import LINE_BREAKS, checked, read_text, unique_ids, writing
 
 HOLDS = {"relations": True, "nested": True, "groups": True}
 NO_CONCEPT = "-1"
@@ -67,12 +67,19 @@ def unheld_relations(doc: Document) -> list[Relation]:
 
 def to_block(doc: Document, path: str | Path | None = None) -> str:
     title, abstract, abstract_start = _title_abstract(doc)
+    for part, name in ((title, "title"), (abstract, "abstract")):
+        if LINE_BREAKS.search(part):
+            raise FormatError(f"document {doc.id!r}: its {name} holds a line break, which a "
+                              "PubTator line cannot", path)
     lines = [f"{doc.id}|t|{title}", f"{doc.id}|a|{abstract}"]
     shift = len(title) + 1 - abstract_start  # offsets count over title + 1 + abstract
     for e in doc.entities:
         if "\t" in e.label or "\n" in e.label:
             raise FormatError(f"document {doc.id!r}: label {e.label!r} holds a tab or line "
                               "break, which PubTator's columns cannot hold", path)
+        if "\t" in doc.text[e.start:e.end]:
+            raise FormatError(f"document {doc.id!r}: entity {e.id} ({e.label}) holds a tab, "
+                              "which PubTator's mention column cannot hold", path)
         columns = [doc.id, str(e.start + shift), str(e.end + shift), doc.text[e.start:e.end], e.label,
                    e.kb_id or NO_CONCEPT, *e.attrs.get("columns", [])]
         lines.append("\t".join(columns))
@@ -95,7 +102,7 @@ def _title_abstract(doc: Document) -> tuple[str, str, int]:
             names["abstract"].start == names["title"].end + 1:
         return (doc.text[:names["title"].end],
                 doc.text[names["abstract"].start:names["abstract"].end], names["abstract"].start)
-    if "\n" in doc.text:
+    if LINE_BREAKS.search(doc.text):
         raise FormatError(f"document {doc.id!r}: PubTator needs one-line title and abstract "
                           "sections, and this text has line breaks elsewhere")
     return ("", doc.text[1:], 1) if doc.text.startswith(" ") else ("", doc.text, 0)

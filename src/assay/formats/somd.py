@@ -73,8 +73,9 @@ def write(docs: Iterable[Document], path: str | Path) -> None:
             if view.sentence_index(j) != k:
                 raise FormatError(f"document {doc.id!r}: relation {r.label} {r.head} -> {r.tail} "
                                   "crosses a sentence boundary", files["relations"])
-            relations[k].append(f"{r.label}\t{i - offsets[k]}\t{j - offsets[k]}")
-        for (tokens, tags), rels in zip(tagged, relations):
+            starts = tagged[k][2]  # a word may be written as several tokens
+            relations[k].append(f"{r.label}\t{starts[i - offsets[k]]}\t{starts[j - offsets[k]]}")
+        for (tokens, tags, _), rels in zip(tagged, relations):
             lines["texts"].append(" ".join(tokens))
             lines["entities"].append(" ".join(tags))
             lines["relations"].append("; ".join(rels))
