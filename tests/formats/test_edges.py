@@ -59,3 +59,13 @@ def test_a_key_given_twice_in_a_json_line_is_named_not_half_read(tmp_path):
 def test_a_blank_document_is_counted_where_a_format_of_sentences_cannot_hold_it():
     kept, lost = fit([Document("a", "x y"), Document("b", " ")], "conll", lenient=False)
     assert [d.id for d in kept] == ["a"] and lost == {"documents without text": 1}
+
+
+def test_a_brat_text_without_its_ann_is_named(tmp_path):
+    for stem in ("a", "b"):
+        (tmp_path / f"{stem}.txt").write_text("aspirin")
+        (tmp_path / f"{stem}.ann").write_text("T1\tChemical 0 7\taspirin\n")
+    assert [d.id for d in formats.read(tmp_path, "brat")] == ["a", "b"]
+    (tmp_path / "c.txt").write_text("no annotations file")
+    with pytest.raises(FormatError, match="c.txt: c.txt has no .ann beside it"):
+        list(formats.read(tmp_path, "brat"))

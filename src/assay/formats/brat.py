@@ -40,6 +40,10 @@ def read(path: str | Path, problems: Problems | None = None) -> Iterator[Documen
             sorted(p.with_suffix("") for p in path.glob("*/**/*.ann"))
         if not stems:
             raise FormatError("no .ann files in this folder or its sub-folders", path)
+        for text in sorted({t for stem in stems for t in stem.parent.glob("*.txt")}
+                           - {stem.with_suffix(".txt") for stem in stems}):
+            problems.report(FormatError(f"{text.name} has no .ann beside it (an empty .ann "
+                                        "says a text has no annotations)", text))
         named = {}
         for stem in stems:
             if stem.name in named:
