@@ -37,10 +37,13 @@ def padded_pieces(windows: Sequence[Window], pad: int) -> dict[str, list[list[in
 
 
 def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
-                 cut_at_entities: bool = False, split_digits: bool = False) -> list[Window]:
+                 cut_at_entities: bool = False, split_digits: bool = False, reach: int = 0
+                 ) -> list[Window]:
     """Windows over every sentence of `docs`. With `cut_at_entities`, units are also split at
     gold entity boundaries (training), so that every entity covers whole units; with
-    `split_digits`, where letters meet digits (see `unit_spans`)."""
+    `split_digits`, where letters meet digits (see `unit_spans`). `reach`: how many units a
+    mention may run on from its first (a span head's `max_width`): a window owns no start it
+    could not hold such a mention from, where the next window's start allows."""
     pending: list[tuple[int, list[Span], list[int], list[list[int]]]] = []
     for k, doc in enumerate(docs):
         cuts = [p for e in doc.entities for p in e.span] if cut_at_entities else ()
@@ -63,7 +66,7 @@ def make_windows(docs: Sequence[Document], tokenizer, max_length: int,
             if word is not None:
                 pieces[word].append(piece)
         pieces = [p[:budget] or [tokenizer.unk_token_id] for p in pieces]
-        for first, last, owned in _cut([len(p) for p in pieces], budget):
+        for first, last, owned in _cut([len(p) for p in pieces], budget, reach):
             ids, firsts = [opening], []
             for p in pieces[first:last]:
                 firsts.append(len(ids))
@@ -83,9 +86,12 @@ def frame(tokenizer) -> tuple[int, int]:
     return opening, closing
 
 
-def _cut(lengths: list[int], budget: int) -> list[tuple[int, int, tuple[int, int]]]:
+def _cut(lengths: list[int], budget: int, reach: int = 0
+         ) -> list[tuple[int, int, tuple[int, int]]]:
     """`(first, last + 1, owned range)` of windows over units of these piece counts, each
-    within `budget` pieces, consecutive windows overlapping by about a quarter."""
+    within `budget` pieces, consecutive windows overlapping by about a quarter; a window owns
+    the starts up to the middle of its overlap with the next, or fewer, down to where the
+    next one starts, so that a mention `reach` units long from a start it owns fits in it."""
     spans, i, n = [], 0, len(lengths)
     while True:
         j, total = i, 0
@@ -97,5 +103,7 @@ def _cut(lengths: list[int], budget: int) -> list[tuple[int, int, tuple[int, int
         if j >= n:
             break
         i = max(i + 1, j - (j - i) // 4)
-    cuts = [0] + [(spans[w + 1][0] + spans[w][1]) // 2 for w in range(len(spans) - 1)] + [n]
+    cuts = [0] + [max(spans[w + 1][0], min((spans[w + 1][0] + spans[w][1]) // 2,
+                                           spans[w][1] - reach))
+                  for w in range(len(spans) - 1)] + [n]
     return [(a, b, (cuts[w], cuts[w + 1])) for w, (a, b) in enumerate(spans)]

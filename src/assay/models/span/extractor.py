@@ -71,7 +71,8 @@ class SpanExtractor(TorchExtractor):
             raise ValueError(f"training entities of types {unknown} are not among the prompted "
                              f"types {self.labels} (model.labels)")
         windows = make_windows(docs, self.tokenizer, self.text_budget, cut_at_entities=True,
-                               split_digits=self.config.split_digits)
+                               split_digits=self.config.split_digits,
+                               reach=self.config.max_width)
         self.skipped = 0
         for w in windows:
             first = {s: i for i, (s, _) in enumerate(w.units)}
@@ -174,16 +175,29 @@ class SpanExtractor(TorchExtractor):
         """What the text may take once the type prompts (`self.labels`) are in."""
         return self.text_budget
 
+    def prediction_inputs(self, docs: list[Document]) -> list[Window]:
+        return make_windows(docs, self.tokenizer, self.window_length,
+                            split_digits=self.config.split_digits, reach=self.config.max_width)
+
+    def empty_predictions(self) -> tuple:
+        return [], [], []  # and the scored spans of all the document's windows
+
     def _predict_batch(self, batch: dict, found: list) -> None:
         probs = torch.sigmoid(self.module(batch).float()).cpu().numpy()
         for b, (w, spans) in enumerate(zip(batch["examples"], batch["span_list"])):
             scores = probs[b, :len(spans), :len(self.labels)]
-            hits = [(float(scores[s, t]), *spans[s], t)
-                    for s, t in zip(*np.nonzero(scores > self.config.threshold))
-                    if w.owned[0] <= spans[s][0] < w.owned[1]]
-            entities = found[w.doc][0]
-            for score, first, last, t in select_spans(hits, lambda h: (h[1], h[2] + 1), by_score,
-                                                      self.config.decoding):
-                entities.append(Entity(w.units[first][0], w.units[last][1], self.labels[t],
-                                       score=score, id=f"E{len(entities) + 1}"))
+            found[w.doc][2].extend(
+                (float(scores[s, t]), w.units[spans[s][0]][0], w.units[spans[s][1]][1], t)
+                for s, t in zip(*np.nonzero(scores > self.config.threshold))
+                if w.owned[0] <= spans[s][0] < w.owned[1])
+
+    def answer(self, doc: Document, entities: list[Entity], relations: list,
+               hits: list[tuple[float, int, int, int]]) -> Document:
+        """`doc` with the spans kept from the hits of all its windows together (`decoding`
+        over the whole document: a span from one window never overlaps one from the next)."""
+        for score, start, end, t in select_spans(hits, lambda h: (h[1], h[2]), by_score,
+                                                 self.config.decoding):
+            entities.append(Entity(start, end, self.labels[t], score=score,
+                                   id=f"E{len(entities) + 1}"))
+        return super().answer(doc, entities, relations)
 
