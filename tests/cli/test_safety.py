@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from assay import formats
 from assay.cli import app
-from assay.doc import Document, Entity, Section
+from assay.doc import Document, Entity, Relation, Section
 from assay.errors import FormatError
 from assay.formats.jsonl import doc_to_dict
 from tests.fixtures import write_fixture
@@ -487,3 +487,55 @@ def test_plain_texts_in_subfolders_keep_apart(tmp_path, monkeypatch):
     result = invoke("extract", "--input", tmp_path / "in", "--output", tmp_path / "o.jsonl")
     assert result.exit_code == 0, result.output
     assert [d.id for d in formats.read(tmp_path / "o.jsonl", "jsonl")] == ["a/x", "b/x"]
+
+
+def test_extract_reads_a_folder_past_a_byte_order_mark_and_hidden_files(tmp_path, monkeypatch):
+    import assay.pipeline
+
+    source = papers(tmp_path / "papers", 2)
+    (source / "p00.txt").write_text("\ufeffSPSS was used.", encoding="utf-8")
+    (source / ".DS_Store").write_bytes(b"\x00\x01\xff")
+    out = tmp_path / "found.jsonl"
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel())
+    result = invoke("extract", "--input", source, "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "1 hidden file(s) left out" in result.output and "wrote 2 documents" in result.output
+    assert [d.text for d in formats.read(out, "jsonl")][0] == "SPSS was used."
+
+
+def test_resume_goes_on_by_position_when_input_ids_repeat(tmp_path, monkeypatch):
+    import assay.pipeline
+
+    source, out = tmp_path / "in.jsonl", tmp_path / "found.jsonl"
+    formats.write([Document("d0", "SPSS one."), Document("d1", "SPSS two."),
+                   Document("d0", "SPSS three.")], source, "jsonl")
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel(stop_at=1))
+    assert invoke("extract", "--input", source, "--output", out).exit_code == 130
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: FakeModel())
+    resumed = invoke("extract", "--input", source, "--output", out, "--resume")
+    assert resumed.exit_code == 0, resumed.output
+    assert [d.text for d in formats.read(out, "jsonl")] == ["SPSS one.", "SPSS two.",
+                                                            "SPSS three."]
+
+
+class _Blank(FakeModel):
+    def pipe(self, docs, batch_size=None):
+        for doc in docs:
+            yield Document(doc.id, doc.text, [Entity(0, 4, "Application", id="T1")]
+                           if doc.text.strip() else [],
+                           [Relation("T1", "T1", "self")] if doc.text.strip() else [])
+
+
+def test_extract_says_what_its_output_format_cannot_hold_and_counts_what_it_wrote(
+        tmp_path, monkeypatch):
+    import assay.pipeline
+
+    source = papers(tmp_path / "papers", 2)
+    (source / "p02.txt").write_text("")
+    out = tmp_path / "found.conll"
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: _Blank())
+    result = invoke("extract", "--input", source, "--output", out, "--output-format", "conll")
+    assert result.exit_code == 0, result.output
+    assert "conll cannot hold relations: 2 not written" in result.output
+    assert "documents without text: 1 not written" in result.output
+    assert "wrote 2 documents" in result.output and len(list(formats.read(out, "conll"))) == 2

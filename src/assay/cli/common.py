@@ -84,3 +84,10 @@ def read_all(path: Path, format: str, lenient: bool, ids: Path | None = None,
 def fail(message: str) -> None:
     errors.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     raise typer.Exit(code=1)
+
+
+def say_lost(format: str, lost: dict[str, int]) -> None:
+    """What a target format could not hold (`formats.fit`), a line a kind."""
+    for what, n in lost.items():
+        if n:
+            errors.print(f"[yellow]{format} cannot hold {what}: {n} not written[/yellow]")

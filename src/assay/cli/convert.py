@@ -6,8 +6,8 @@ from pathlib import Path
 import typer
 
 from assay import formats
-from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, errors, fail,
-                              ids_option, label_map_option, read_all)
+from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, check_format, console, fail,
+                              ids_option, label_map_option, read_all, say_lost)
 from assay.errors import FormatError
 from assay.formats.fit import fit
 
@@ -38,6 +38,5 @@ def run(
         formats.write(docs, target, to_format)
     except FormatError as err:
         fail(f"{err}\n(nothing was written; jsonl holds everything)")
-    for what, n in lost.items():
-        errors.print(f"[yellow]{to_format} cannot hold {what}: {n} not written[/yellow]")
+    say_lost(to_format, lost)
     console.print(f"wrote {len(docs)} documents to {target} ({to_format})")

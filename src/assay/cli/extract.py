@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections import Counter
+from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -12,9 +14,10 @@ from rich.table import Table
 
 from assay import formats
 from assay.cli.common import (FORMAT_HELP, LENIENT_HELP, console, errors, fail, read_all,
-                              read_checked)
+                              read_checked, say_lost)
 from assay.doc import Document
 from assay.errors import FormatError, Problems
+from assay.formats.fit import fitted
 
 NAME = "extract"
 TEXT = "text"
@@ -113,8 +116,7 @@ def run(
         fail(f"{partial} holds the documents of an interrupted run: --resume to go on from "
              "them, or remove it to start again")
     if done:
-        ids = {d.id for d in done}
-        docs = (d for d in docs if d.id not in ids)
+        docs = _after(docs, done, partial)
         console.print(f"resuming: {len(done)} documents done in {partial}", highlight=False)
     written, interrupted = _write(iter(nlp.pipe(docs, batch_size=batch_size)), done, partial,
                                   output_format, total - len(done), show=input is not None)
@@ -188,8 +190,10 @@ def _write(predicted: Iterator[Document], done: list[Document], partial: Path, f
     """Write `done`, then each predicted document as it comes, to `partial`. Ctrl-C or SIGTERM
     stops it: at once while the model works (what it had not given back is lost), after the
     document in hand while the writer works; then the documents done are written. Returns
-    (documents written, whether stopped)."""
-    state = {"written": 0, "stop": False, "in_model": False}
+    (documents written, whether stopped). What the format cannot hold (`formats.fit`: a
+    relation in CoNLL, a blank document) is left out and said."""
+    state = {"written": 0, "kept": 0, "stop": False, "in_model": False}
+    lost: Counter = Counter()
 
     def stop(signum, frame) -> None:
         state["stop"] = True
@@ -218,15 +222,33 @@ def _write(predicted: Iterator[Document], done: list[Document], partial: Path, f
                 progress.update(task, advance=1, rate=_rate(progress.tasks[0]))
                 yield doc
 
+    def kept() -> Iterator[Document]:
+        for doc in fitted(counted(), format, True, lost):
+            state["kept"] += 1
+            yield doc
+
     before = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
-        formats.write(counted(), partial, format)
+        formats.write(kept(), partial, format)
     except FormatError as err:
         fail(f"{err}\n(the output was not written)")
     finally:
         for sig, handler in before.items():
             signal.signal(sig, handler)
-    return state["written"], state["stop"]
+    say_lost(format, lost)
+    return state["kept"], state["stop"]
+
+
+def _after(docs: Iterable[Document], done: list[Document], partial: Path
+           ) -> Iterator[Document]:
+    """The input documents after the `done` ones, which must be its first, in order (ids may
+    repeat in an input: a run is resumed by position, not by id)."""
+    docs = iter(docs)
+    for k, (given, was) in enumerate(zip(islice(docs, len(done)), done), 1):
+        if given.id != was.id:
+            fail(f"--resume: document {k} of {partial} is {was.id!r}, of the input "
+                 f"{given.id!r}: it is not a run over this input")
+    return docs
 
 
 def _rate(task) -> str:
@@ -274,6 +296,14 @@ def _documents(text: str | None, input: Path | None, input_format: str,
             fail(f"{input}: no such file or folder")
         if input_format == TEXT:
             files = sorted(p for p in input.rglob("*") if p.is_file()) if input.is_dir() else [input]
+            hidden = [p for p in files if any(part.startswith(".")
+                                              for part in p.relative_to(input).parts)] \
+                if input.is_dir() else []
+            if hidden:
+                left_out = set(hidden)
+                files = [p for p in files if p not in left_out]
+                errors.print(f"[yellow]{input}: {len(hidden)} hidden file(s) left out, e.g. "
+                             f"{hidden[0].relative_to(input)}[/yellow]", highlight=False)
             if not files:
                 fail(f"{input}: no files in this folder")
             for path in files:
@@ -302,7 +332,7 @@ def _text_id(path: Path, input: Path) -> str:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")  # a byte-order mark is not text
     except UnicodeDecodeError as err:
         fail(f"{path}: not UTF-8 text (byte {err.start}); convert it or give --input-format")
 

@@ -10,6 +10,7 @@ the conversion with the reason, unless `lenient`: then they are left out and cou
 from __future__ import annotations
 
 from collections import Counter
+from typing import Iterable, Iterator
 
 from assay import formats
 from assay.doc import Document
@@ -23,11 +24,19 @@ SENTENCES_ONLY = {"conll", "somd"}  # formats that hold a document as its senten
 
 def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document], Counter]:
     """The documents that `format` can hold, and what was left out of them, by kind."""
+    lost: Counter = Counter()
+    kept = list(fitted(docs, format, lenient, lost))
+    return kept, +lost
+
+
+def fitted(docs: Iterable[Document], format: str, lenient: bool, lost: Counter
+           ) -> Iterator[Document]:
+    """`fit` as a stream: each document as `format` can hold it, as it comes; what was left
+    out is added to `lost` as it goes."""
     holds = formats.holds(format)
     module = formats.module(format)
     unheld = getattr(module, "unheld_relations", lambda doc: [])
     unheld_what, unheld_why = getattr(module, "UNHELD_RELATIONS", ("", ""))
-    lost: Counter = Counter()
 
     def refuse(what: str, example: str) -> None:
         if not lenient:
@@ -35,7 +44,7 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
                               "out and counts them")
         lost[what] += 1
 
-    kept, seen = [], set()
+    seen = set()
     for doc in docs:
         if format in KEYED and doc.id in seen:
             refuse("documents with a repeated id", f"a second document with the id {doc.id!r}")
@@ -44,7 +53,6 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
         if format in SENTENCES_ONLY and not doc.text.strip():
             lost["documents without text"] += 1
             continue
-        kept.append(doc)
         groups = {g.id for g in doc.groups}
         if not holds["groups"] or not holds.get("group_relations", True):
             relations = [r for r in doc.relations if r.head not in groups and r.tail not in groups]
@@ -79,7 +87,7 @@ def fit(docs: list[Document], format: str, lenient: bool) -> tuple[list[Document
             refuse(unheld_what, f"relation {r.label} {r.head} -> {r.tail} of document "
                    f"{doc.id!r}: {unheld_why}")
             doc.relations.remove(r)
-    return kept, +lost
+        yield doc
 
 
 def _nested(doc: Document) -> list:
