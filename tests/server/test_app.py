@@ -228,6 +228,9 @@ def test_read_and_write_files():
         bad = c.post("/read?format=pubtator&name=x.pubtator", content="1|t|x\n1\t0\t9\tx\tA\n")
         assert bad.status_code == 422 and "x.pubtator" in bad.json()["error"]["message"]
         assert c.post("/read?format=brat", content="x").status_code == 422
+        long = c.post(f"/read?format=jsonl&name={'x' * 300}.jsonl", content="{}")
+        assert long.status_code == 422 and "cannot be a file name" in long.json()["error"]["message"]
+        assert c.post("/read?format=jsonl&name=a%00b", content="{}").status_code == 422
         found = c.post("/extract", json={"text": "a cat and a dog"}).json()["documents"]
         found[0]["relations"] = [{"id": "R1", "head": "T1", "tail": "T2", "label": "likes"}]
         conll = c.post("/write?format=conll", json={"documents": found})

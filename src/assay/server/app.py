@@ -335,7 +335,11 @@ def _read(body: bytes, format: str, name: str) -> list[Document]:
             raise Refused(422, f"{name}: not UTF-8 text (byte {err.start})") from None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / (Path(name).name.strip(".") and Path(name).name or "upload")
-        path.write_bytes(body)
+        try:
+            path.write_bytes(body)
+        except (OSError, ValueError) as err:  # too long, a NUL byte: the name, not the file
+            raise Refused(422, f"name: {name[:80]!r} cannot be a file name "
+                          f"({type(err).__name__})") from None
         try:
             return list(formats.read(path, format, Problems(strict=True)))
         except FormatError as err:
