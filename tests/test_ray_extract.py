@@ -36,6 +36,21 @@ def test_a_folder_of_another_run_is_refused(tmp_path):
         claim(tmp_path / "other", manifest(source, 8, "jsonl", "software"))
 
 
+def test_an_unknown_model_is_refused_before_the_folder_is_claimed(tmp_path):
+    pytest.importorskip("ray")
+    from typer.testing import CliRunner
+
+    from assay.cli import app
+
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"id": "a", "text": "x"}\n')
+    result = CliRunner().invoke(app, ["extract", "--input", str(source), "--output",
+                                      str(tmp_path / "out"), "--engine", "ray", "--model",
+                                      "sofware"])
+    assert result.exit_code == 1 and "no model 'sofware'" in result.output
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.fixture(scope="module")
 def local_ray():
     ray = pytest.importorskip("ray")

@@ -157,6 +157,9 @@ class Outcome:
     seconds: float
 
 
+RETRIES = 3  # times a shard is tried again after its worker dies
+
+
 def extract(input: Path, folder: Path, model: str, format: str = "jsonl",
             runtime: str = "torch", labels: list[str] | None = None,
             batch_size: int | None = None, shard_size: int = 1024, actors: int | None = None,
@@ -186,16 +189,23 @@ def extract(input: Path, folder: Path, model: str, format: str = "jsonl",
             model=model, runtime=runtime, labels=labels, input=str(input.resolve()),
             folder=str(folder.resolve()), format=format, batch_size=batch_size,
             lenient=lenient, threads=threads)})
+        # a shard whose actor dies (killed for memory, say) is tried again RETRIES times,
+        # not for ever as Ray Data's default would; then the run stops and says so
         results = ray.data.from_items([asdict(s) for s in todo]).map_batches(
             worker, batch_size=1, compute=ray.data.ActorPoolStrategy(size=pool),
-            num_cpus=threads)
+            num_cpus=threads, max_restarts=RETRIES, max_task_retries=RETRIES)
         total = sum(s.documents for s in todo)
-        for row in results.iter_rows():
-            outcome.written += int(row["documents"])
-            outcome.skipped += int(row["skipped"])
-            if row["error"]:
-                outcome.errors.append(f"shard {int(row['index'])}: {row['error']}")
-            if progress is not None:
-                progress(outcome.written, total)
+        try:
+            for row in results.iter_rows():
+                outcome.written += int(row["documents"])
+                outcome.skipped += int(row["skipped"])
+                if row["error"]:
+                    outcome.errors.append(f"shard {int(row['index'])}: {row['error']}")
+                if progress is not None:
+                    progress(outcome.written, total)
+        except ray.exceptions.RayError as err:
+            outcome.errors.append(f"the run stopped after {RETRIES} tries of a shard whose "
+                                  f"worker died ({type(err).__name__}); the shards done are "
+                                  "kept: run it again to go on")
     outcome.seconds = time.perf_counter() - began
     return outcome

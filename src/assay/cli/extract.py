@@ -154,6 +154,12 @@ def _on_ray(input: Path | None, input_format: str, output: Path | None, output_f
     except ImportError:
         fail("--engine ray needs the ray extra: pip install 'assay[ray]'")
     wanted = [t.strip() for t in labels.split(",") if t.strip()] if labels else None
+    from assay.pipeline import resolve_model
+
+    try:  # before the output folder is claimed for this model
+        resolve_model(model)
+    except FileNotFoundError as err:
+        fail(str(err))
     with Progress(*Progress.get_default_columns(), MofNCompleteColumn(), console=console,
                   transient=True) as progress:
         task = progress.add_task("extracting on ray", total=None)
