@@ -42,7 +42,7 @@ def check(gold_docs, seed=0):
     rng = random.Random(seed)
     y_true, y_pred, gold_docs, pred_docs = [], [], list(gold_docs), []
     for k, doc in enumerate(gold_docs):
-        [(tokens, tags)] = sentence_tags(doc)
+        [(tokens, tags, _)] = sentence_tags(doc)
         guess = perturb(tags, rng)
         y_true.append(tags)
         y_pred.append(guess)
