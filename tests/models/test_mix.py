@@ -146,6 +146,21 @@ def test_a_sources_labels_are_named_before_its_prefix(tmp_path, encoder):
     assert kept and kept <= data.annotates[0].entities
 
 
+def test_a_prompt_without_entities_is_known_as_one_for_empty_weight():
+    from dataclasses import dataclass
+
+    from assay.training.data import without_entities
+
+    @dataclass
+    class Piece:  # as an llm Prompt: a document's characters start..end, no units
+        doc: int
+        start: int
+        end: int
+
+    docs = [Document("d", "Heated to 300 K. Then cooled.", [Entity(10, 15, "Quantity", id="T1")])]
+    assert without_entities([Piece(0, 0, 16), Piece(0, 17, 29)], docs) == [False, True]
+
+
 def test_a_label_map_renames_prefixes_keeps_and_counts_what_it_leaves_out():
     doc = Document("d", "ImageJ 1.5 by NIH", [Entity(0, 6, "Application_Usage", id="T1"),
                                                Entity(7, 10, "Version", id="T2"),

@@ -249,10 +249,14 @@ class EpochSampler:
 
 
 def example_span(example) -> tuple[int, int] | None:
-    """The characters of its document an example covers (a window's units), or None for an
-    example that is not a window of text (a whole document)."""
+    """The characters of its document an example covers (a window's units, a prompt's
+    `start` and `end`), or None for an example that is not a piece of text (a whole
+    document)."""
     units = getattr(example, "units", None)
-    return (units[0][0], units[-1][1]) if units else None
+    if units:
+        return units[0][0], units[-1][1]
+    start, end = getattr(example, "start", None), getattr(example, "end", None)
+    return (start, end) if isinstance(start, int) and isinstance(end, int) else None
 
 
 def without_entities(examples: list, docs: list[Document]) -> list[bool]:
