@@ -23,7 +23,8 @@ RUNS = {"scierc": [("scierc-llm-general-0shot", "general", "zero-shot"),
                      ("measeval-llm-lora-general", "general", "LoRA: 1 epoch on 100 of the "
                       "248 training paragraphs, lr 2e-4"),
                      ("measeval-llm-lora-general-fewer-empty", "general", "LoRA as above, "
-                      "sentences without entities seen a quarter as often")],
+                      "sentences without entities seen a quarter as often (312 prompts in "
+                      "the epoch, not 542)")],
         "wlpc": [("wlpc-llm-general-0shot", "general", "zero-shot"),
                  ("wlpc-llm-general-1shot", "general", "1-shot"),
                  ("wlpc-llm-yayi-1shot", "yayi", "1-shot"),
