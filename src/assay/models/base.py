@@ -209,6 +209,9 @@ class TorchExtractor:
         """Sub-word pieces a window of text may take (what `make_windows` is given)."""
         raise NotImplementedError
 
+    #: units a predicted mention may run on from its first (`make_windows`' `reach`)
+    window_reach = 0
+
     def _predict_batch(self, batch: dict, found: list) -> None:
         """Append each window's predictions to its document's `empty_predictions`."""
         raise NotImplementedError
@@ -270,7 +273,7 @@ class TorchExtractor:
     def prediction_inputs(self, docs: list[Document]) -> list:
         """What `batches` is given for these documents when predicting: their windows."""
         return make_windows(docs, self.tokenizer, self.window_length,
-                            split_digits=self.config.split_digits)
+                            split_digits=self.config.split_digits, reach=self.window_reach)
 
     def answer(self, doc: Document, entities: list[Entity], relations: list[Relation]
                ) -> Document:

@@ -71,8 +71,7 @@ class SpanExtractor(TorchExtractor):
             raise ValueError(f"training entities of types {unknown} are not among the prompted "
                              f"types {self.labels} (model.labels)")
         windows = make_windows(docs, self.tokenizer, self.text_budget, cut_at_entities=True,
-                               split_digits=self.config.split_digits,
-                               reach=self.config.max_width)
+                               split_digits=self.config.split_digits, reach=self.window_reach)
         self.skipped = 0
         for w in windows:
             first = {s: i for i, (s, _) in enumerate(w.units)}
@@ -175,9 +174,9 @@ class SpanExtractor(TorchExtractor):
         """What the text may take once the type prompts (`self.labels`) are in."""
         return self.text_budget
 
-    def prediction_inputs(self, docs: list[Document]) -> list[Window]:
-        return make_windows(docs, self.tokenizer, self.window_length,
-                            split_digits=self.config.split_digits, reach=self.config.max_width)
+    @property
+    def window_reach(self) -> int:
+        return self.config.max_width
 
     def empty_predictions(self) -> tuple:
         return [], [], []  # and the scored spans of all the document's windows
