@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from itertools import count
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from assay.doc import Document, Entity, Relation
 from assay.errors import FormatError, Problems
-from assay.formats.base import (LINE_BREAKS, checked, file_stem, filled, one_word_labels, read_text,
-                                unique_ids)
+from assay.formats.base import (LINE_BREAKS, checked, file_stem, filled, one_word_labels,
+                                read_text, unique_ids)
 
 HOLDS = {"relations": True, "nested": True, "groups": False}
 _ROLE_NUMBER = re.compile(r"\d+$")
@@ -82,8 +83,7 @@ def _brat_ids(doc: Document) -> Document:
     else:
         names = {e.id: f"T{k}" for k, e in enumerate(doc.entities, 1)}
     taken = {r.id for r in doc.relations if r.id and re.fullmatch(r"R\d+", r.id)}
-    fresh = (f"R{k}" for k in range(1, len(doc.relations) + len(taken) + 1)
-             if f"R{k}" not in taken)
+    fresh = _fresh_ids("R", taken)
     relations, seen = [], set()
     for r in doc.relations:
         rid = r.id if r.id in taken and r.id not in seen else next(fresh)
@@ -92,6 +92,11 @@ def _brat_ids(doc: Document) -> Document:
                                  tail=names.get(r.tail, r.tail)))
     return replace(doc, entities=[replace(e, id=names.get(e.id, e.id)) for e in doc.entities],
                    relations=relations)
+
+
+def _fresh_ids(kind: str, taken: set[str]) -> Iterator[str]:
+    """`kind`1, `kind`2, ... less the ids already taken."""
+    return (f"{kind}{k}" for k in count(1) if f"{kind}{k}" not in taken)
 
 
 def to_ann(doc: Document) -> str:
@@ -114,10 +119,8 @@ def to_ann(doc: Document) -> str:
             lines.append(f"{event}\t{e.label}:{e.id} {args}".rstrip())
     for r in plain:
         lines.append(f"{r.id}\t{r.label} Arg1:{_ref(r, 'head')} Arg2:{_ref(r, 'tail')}")
-    stored = [line for e in doc.entities for line in e.attrs.get("norms", [])]
-    taken = {line.split("\t", 1)[0] for line in stored}
-    fresh = (f"N{k}" for k in range(1, len(doc.entities) + len(taken) + 1)
-             if f"N{k}" not in taken)
+    fresh = _fresh_ids("N", {line.split("\t", 1)[0] for e in doc.entities
+                             for line in e.attrs.get("norms", [])})
     for e in doc.entities:
         for line in e.attrs.get("norms", []):
             lines.append(line)
