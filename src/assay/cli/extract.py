@@ -198,7 +198,7 @@ def _write(predicted: Iterator[Document], done: list[Document], partial: Path, f
     document in hand while the writer works; then the documents done are written. Returns
     (documents written, whether stopped). What the format cannot hold (`formats.fit`: a
     relation in CoNLL, a blank document) is left out and said."""
-    state = {"written": 0, "kept": 0, "stop": False, "in_model": False}
+    state = {"kept": 0, "stop": False, "in_model": False}
     lost: Counter = Counter()
 
     def stop(signum, frame) -> None:
@@ -208,7 +208,6 @@ def _write(predicted: Iterator[Document], done: list[Document], partial: Path, f
 
     def counted() -> Iterator[Document]:
         yield from done
-        state["written"] = len(done)
         with Progress(*Progress.get_default_columns(), MofNCompleteColumn(),
                       TextColumn("{task.fields[rate]}"), console=console, transient=True,
                       disable=not show) as progress:
@@ -224,7 +223,6 @@ def _write(predicted: Iterator[Document], done: list[Document], partial: Path, f
                     return
                 finally:
                     state["in_model"] = False
-                state["written"] += 1
                 progress.update(task, advance=1, rate=_rate(progress.tasks[0]))
                 yield doc
 

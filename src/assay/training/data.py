@@ -17,8 +17,8 @@ from assay.doc import Document
 from assay.errors import Problems
 from assay.formats.base import listed_ids, only_listed
 from assay.labels import LabelMap, parse_label_map
-from assay.text.sentences import trimmed_span
 from assay.models.contract import EVERYTHING, Annotated
+from assay.text.sentences import trimmed_span
 from assay.training.recipe import DataConfig, RecipeError, SourceConfig
 
 
@@ -114,8 +114,8 @@ def read_sources(data: DataConfig, say=print) -> tuple[TrainingData, list[Docume
             say(f"source {s.name}: part {s.part} of its training documents, {len(read)}")
         if mix:  # the multitask protocol scores each dataset on what it annotates
             read = [tag_dataset(d, s.name) for d in read]
-        unused = sorted(label for label in s.labels or () if s.label_prefix + label
-                        not in {e.label for d in read for e in d.entities})
+        held = {e.label for d in read for e in d.entities}
+        unused = sorted(label for label in s.labels or () if s.label_prefix + label not in held)
         if unused:
             say(f"source {s.name}: no training entity has the label(s) {unused} it lists")
         docs += read

@@ -49,11 +49,12 @@ class SourceConfig(BaseModel):
                                             "map (\"somesci\"), or a .json or .toml file of them")
     label_prefix: str = Field("", description="put before every label after the map")
     labels: list[str] | None = Field(None, description="the entity types it annotates (after "
-                                     "the map, before the prefix); entities of other types are left out and "
-                                     "counted. Default: every type it holds")
+                                     "the map, before the prefix); entities of other types "
+                                     "are left out and counted. Default: every type it holds")
     relations: list[str] | None = Field(None, description="the relation types it annotates "
-                                        "(after the map, before the prefix); relations of other types are left "
-                                        "out and counted. Default: every type it holds")
+                                        "(after the map, before the prefix); relations of "
+                                        "other types are left out and counted. Default: every "
+                                        "type it holds")
     weight: float = Field(1.0, gt=0, description="how many times an epoch each of its "
                           "examples is seen, on average (0.5: a random half each epoch)")
     empty_weight: float = Field(1.0, ge=0, description="how often, relative to its other "

@@ -46,10 +46,11 @@ def parse(raw: str, labels: list[str], label: str | None = None) -> Parsed:
         w = w.strip()
         if not w:
             continue
-        canonical = known.get(t.strip().casefold())
+        key = t.strip().casefold()
+        canonical = known.get(key)
         if canonical is None:
-            if (t.strip().casefold(), w) not in unknown:
-                unknown.add((t.strip().casefold(), w))
+            if (key, w) not in unknown:
+                unknown.add((key, w))
                 parsed.unknown.append((t, w))
         elif (canonical, w) not in parsed.pairs:
             parsed.pairs.append((canonical, w))

@@ -82,7 +82,8 @@ def decode(probs: np.ndarray, n_words: int, threshold: float = 0.5,
     that puts a TR in the row before a RE at one word still builds the gold's mentions); a RE
     with no such mention open is ignored. The EOA step's own REs above `threshold` are
     applied before it stops (a model sure of both at the last word loses no mention), and a
-    mention still open at the end is dropped. A mention's score is the mean of its TR's and RE's probabilities.
+    mention still open at the end is dropped. A mention's score is the mean of its TR's and
+    RE's probabilities.
     Mentions that cross are resolved best first (`decoding.select_spans`, nested; the types
     of one span stand or fall together): none is left unclosed, none crosses another."""
     words = 0
