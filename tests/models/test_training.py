@@ -74,6 +74,22 @@ def test_a_killed_run_resumes_and_ends_as_an_uninterrupted_one(tmp_path, encoder
         assert b["dev"] == a["dev"]
 
 
+def test_a_checkpoint_leaves_out_the_frozen_encoder_and_resumes_from_it(tmp_path, encoder):
+    import torch
+
+    from assay.training import train
+    from assay.training.trainer import STATE
+
+    recipe = write_recipe(tmp_path, encoder, epochs=2)
+    lora = {"model.lora_rank": 2}
+    train(load_recipe(recipe, lora), quiet=True)
+    saved = torch.load(tmp_path / "model" / STATE, weights_only=False)["module"]
+    assert any("lora_" in name for name in saved)
+    assert not any(name.endswith("word_embeddings.weight") for name in saved)  # frozen
+    train(load_recipe(recipe, {**lora, "train.epochs": 3}), resume=True, quiet=True)
+    assert [r["epoch"] for r in _epochs(tmp_path / "model" / "log.jsonl")] == [1, 2, 3]
+
+
 def test_a_dev_set_carved_from_training_data_by_document_id(tmp_path, encoder):
     from assay import formats
     from assay.training.data import carve

@@ -133,14 +133,19 @@ def load_weights(module: nn.Module, path: Path) -> None:
     """Fill `module` from `path`'s weights; what is missing must be frozen parameters."""
     from safetensors.torch import load_file
 
-    state = load_file(str(path / WEIGHTS))
+    load_state(module, load_file(str(path / WEIGHTS)), path / WEIGHTS)
+
+
+def load_state(module: nn.Module, state: dict[str, torch.Tensor], source: Path) -> None:
+    """Fill `module` from a `trainable_state` (or a whole state dict) read from `source`; what
+    is missing must be frozen parameters or tied copies."""
     reference = module.state_dict()
     state = {n: t.to(reference[n].dtype) if n in reference else t for n, t in state.items()}
     result = module.load_state_dict(state, strict=False)
     frozen = {n for n, p in module.named_parameters() if not p.requires_grad}
     missing = set(result.missing_keys) - frozen - aliases(module)
     if missing or result.unexpected_keys:
-        raise ValueError(f"{path / WEIGHTS}: weights do not fit the model (missing "
+        raise ValueError(f"{source}: weights do not fit the model (missing "
                          f"{sorted(missing)[:3]}, unexpected {result.unexpected_keys[:3]})")
 
 

@@ -27,6 +27,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
 
 from assay import metrics
 from assay.doc import Document
+from assay.models.base import load_state, trainable_state
 from assay.models.registry import family
 from assay.training.data import (EpochSampler, TrainingData, in_dev, read_sources,
                                  without_entities)
@@ -136,7 +137,9 @@ class Trainer:
         state = self.output / STATE
         state.parent.mkdir(parents=True, exist_ok=True)
         tmp = state.with_name(state.name + ".tmp")
-        torch.save({"module": self.extractor.module.state_dict(),
+        # frozen encoder parameters are left out: resuming builds the model from the
+        # pretrained encoder, as loading a model directory does
+        torch.save({"module": trainable_state(self.extractor.module),
                     "optimizer": self.optimizer.state_dict(),
                     "scheduler": self.scheduler.state_dict(), "state": self.state,
                     "average": self.average.state_dict() if self.average else None,
@@ -149,7 +152,7 @@ class Trainer:
     def load_checkpoint(self) -> None:
         saved = torch.load(self.output / STATE, weights_only=False,
                            map_location=self.extractor.device)
-        self.extractor.module.load_state_dict(saved["module"])
+        load_state(self.extractor.module, saved["module"], self.output / STATE)
         self.optimizer.load_state_dict(saved["optimizer"])
         self.scheduler.load_state_dict(saved["scheduler"])
         self.state = saved["state"]
