@@ -23,15 +23,18 @@ from assay.pipeline import load
 from assay.speed import measure
 
 
-def train_speed(recipe: str, documents: int) -> dict:
-    """One epoch of `recipe` on its first `documents` training documents, no dev scoring."""
+def train_speed(recipe: str, documents: int, sets: dict | None = None,
+                output: Path | None = None) -> dict:
+    """One epoch of `recipe` (with `sets`) on its first `documents` training documents, no dev
+    scoring; the model is kept in `output` when one is given."""
     from assay.training import load_recipe, train
 
     with tempfile.TemporaryDirectory() as folder:
-        loaded = load_recipe(recipe, {"train.epochs": 1, "train.max_docs": documents,
-                                      "train.output": folder, "data.dev": None})
+        loaded = load_recipe(recipe, {**(sets or {}), "train.epochs": 1,
+                                      "train.max_docs": documents,
+                                      "train.output": str(output or folder), "data.dev": None})
         train(loaded, quiet=True)
-        epoch = json.loads((Path(folder) / "log.jsonl").read_text().splitlines()[0])
+        epoch = json.loads((Path(loaded.train.output) / "log.jsonl").read_text().splitlines()[0])
     return {"recipe": recipe, "documents": documents, "batch_size": loaded.train.batch_size,
             "seconds": epoch["seconds"], "sentences_per_s": epoch["examples_per_s"]}
 
