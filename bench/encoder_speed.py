@@ -1,12 +1,13 @@
 """What a larger encoder costs (issue 20: MPNet-base beside MiniLM): for each encoder and each
-recipe, one epoch of training on the first --train-docs documents, as the Trainer counts it
-(`family_speed.train_speed`), then the prediction speed of the model it made on the first
---documents documents of the recipe's dev carve (`assay.speed.measure`: end to end and the bare
-encoder's ceiling, after a warm-up over the same documents). A docre model reads the gold
-entities of those documents, so both encoders see the same pairs; the pipeline's abstracts/s
-follows from the two steps' seconds. Speed does not depend on how well a model has learnt, but
-a span model's decoding cost grows with the spans it keeps: one epoch keeps about as many as a
-trained one only roughly.
+recipe, one epoch of training on the first --train-docs training documents, timed as the
+Trainer counts it (`family_speed.train_speed`; the recipe's dev carve is scored after the
+epoch, untimed), then the prediction speed of the model it made on the first --documents
+documents of that carve (`assay.speed.measure`: end to end and the bare encoder's ceiling,
+after a warm-up over the same documents). A docre model reads the gold entities of those
+documents, so every encoder is timed on the same pairs; the pipeline's abstracts/s adds the
+two steps' seconds. A span model's decoding grows with the spans it keeps, which after one
+epoch need not be as many as after a whole training: its figure is the encoder's cost, not a
+trained model's exact speed.
 
 Run through the runner, with nothing else busy on the machine (bench/experiments.toml:
 speed-gutbrain-encoders):
@@ -41,26 +42,25 @@ def main() -> None:
     args = parser.parse_args()
     results = {"train_docs": args.train_docs, "encoders": {}}
     for encoder in args.encoder:
-        found = results["encoders"][encoder] = {}
+        recipes = {}
         for recipe in args.recipe:
             dev = read_sources(load_recipe(recipe).data, say=lambda _: None)[1]
             if not dev:
                 raise SystemExit(f"{recipe}: no dev documents to predict")
             dev = dev[:args.documents]
             with tempfile.TemporaryDirectory() as folder:
-                training = train_speed(recipe, args.train_docs, {"model.encoder": encoder,
-                                                                 "data.dev_ids": None},
+                training = train_speed(recipe, args.train_docs, {"model.encoder": encoder},
                                        Path(folder) / "model")
-                training["documents_per_s"] = round(args.train_docs / training["seconds"], 3)
                 predicting = measure(load(str(Path(folder) / "model")), lambda: iter(dev),
                                      runs=args.runs)
-            predicting["documents_per_s"] = round(
-                len(dev) * predicting["sentences_per_s"] / predicting["sentences"], 3)
-            found[recipe] = {"training": training, "prediction": predicting}
+            training["documents_per_s"] = round(training["documents"] / training["seconds"], 3)
+            predicting["documents_per_s"] = round(len(dev) / predicting["seconds"], 3)
+            del predicting["peak_rss_mib"]  # the process's, training and earlier models included
+            recipes[recipe] = {"training": training, "prediction": predicting}
             print(f"{encoder} {recipe}: training {training['documents_per_s']} documents/s, "
                   f"prediction {predicting['documents_per_s']} documents/s", flush=True)
-        found["pipeline_abstracts_per_s"] = round(1 / sum(
-            1 / found[r]["prediction"]["documents_per_s"] for r in args.recipe), 3)
+        results["encoders"][encoder] = {"recipes": recipes, "pipeline_abstracts_per_s": round(
+            len(dev) / sum(r["prediction"]["seconds"] for r in recipes.values()), 3)}
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
 

@@ -34,9 +34,12 @@ def train_speed(recipe: str, documents: int, sets: dict | None = None,
                                       "train.max_docs": documents,
                                       "train.output": str(output or folder), "data.dev": None})
         train(loaded, quiet=True)
-        epoch = json.loads((Path(loaded.train.output) / "log.jsonl").read_text().splitlines()[0])
-    return {"recipe": recipe, "documents": documents, "batch_size": loaded.train.batch_size,
-            "seconds": epoch["seconds"], "sentences_per_s": epoch["examples_per_s"]}
+        made = Path(loaded.train.output)
+        epoch = json.loads((made / "log.jsonl").read_text().splitlines()[0])
+        sources = json.loads((made / "training_data.json").read_text()).values()
+    return {"recipe": recipe, "documents": sum(s["documents"] for s in sources),
+            "batch_size": loaded.train.batch_size, "seconds": epoch["seconds"],
+            "sentences_per_s": epoch["examples_per_s"]}
 
 
 def main() -> None:

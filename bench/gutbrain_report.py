@@ -1,9 +1,12 @@
-"""bench/results/gutbrainie_calibration.md: the GutBrainIE relation threshold calibrated on the
-60-document dev carve (issue 20). Made from the gutbrain-calibrate record only
-(`bench/report.py` writes it)."""
+"""Two GutBrainIE pages of bench/results/ (issue 20), which `bench/report.py` writes:
+gutbrainie_calibration.md, the relation threshold calibrated on the 60-document dev carve (from
+the gutbrain-calibrate record), and gutbrainie_tiers.md, what each tier of training data gives
+(from the runs of TIERS and RELATION_TIERS and their end-to-end calibrations)."""
 from __future__ import annotations
 
-from records import Record
+import math
+
+from records import Record, recorded, waiting_line
 
 RE_TASKS = {"binary_tag_RE": "6.2.1 binary tag", "ternary_tag_RE": "6.2.2 ternary tag",
             "ternary_mention_RE": "6.2.3 ternary mention"}
@@ -70,7 +73,7 @@ TIERS = {"gutbrain-span-dev60": ("platinum + gold", "gutbrain-calibrate"),
          "gutbrain-span-silver-dev60": ("platinum + gold, silver at weight 0.5",
                                         "gutbrain-calibrate-silver")}
 # each docre run: what it trained on, and the experiment that ran it end to end behind the
-# silver-trained NER (the zoo's span model)
+# silver-trained NER
 RELATION_TIERS = {"gutbrain-atlop-dev60": ("platinum + gold", "gutbrain-calibrate-silver"),
                   "gutbrain-atlop-silver-dev60": ("platinum + gold, silver at weight 0.5",
                                                   "gutbrain-calibrate-silver-re")}
@@ -80,21 +83,41 @@ def _f1s(s: dict) -> str:
     return " / ".join(f"{s[t]['micro_f1']:.3f}" for t in RE_TASKS)
 
 
-def _seconds(run: Record) -> str:
-    """Seconds an epoch, with the torch threads where the run was given a count."""
-    threads = run.device.threads or ""
-    shown = f" ({threads} thread{'' if threads == '1' else 's'})" if threads.isdigit() else ""
-    return f"{run.results['seconds_per_epoch']}{shown}"
+def _threads(record: Record) -> str:
+    """` (N threads)` where the record kept the threads its run was given."""
+    threads = record.device.threads or ""
+    return f" ({threads} thread{'' if threads == '1' else 's'})" if threads.isdigit() else ""
 
 
-def _examples(run: Record) -> int:
-    return sum(x["an_epoch"] for x in run.results["training_data"].values())
+def _training(run: Record) -> str:
+    """Examples an epoch, optimiser steps, seconds an epoch and epochs run (best): the
+    training columns of both tables."""
+    r = run.results
+    examples = sum(x["an_epoch"] for x in r["training_data"].values())
+    steps = math.ceil(examples / run.recipe["train"]["batch_size"]) * r["epochs_run"]
+    return (f"{examples} | {steps} | {r['seconds_per_epoch']}{_threads(run)} | "
+            f"{r['epochs_run']} ({r['best_epoch']})")
 
 
-def tiers(pairs: list[tuple[Record, Record]], relation_pairs: list[tuple[Record, Record]]) -> str:
-    """bench/results/gutbrainie_tiers.md from (span NER run, its end-to-end calibration)
-    records in TIERS' order, and (docre run, its end-to-end calibration) records in
-    RELATION_TIERS' order: what each tier of training data gives, on the 60-document carve."""
+def _models(c: dict) -> str:
+    return f"`{c['ner']}`, `{c['re']}`"
+
+
+def _shown(table: dict) -> list[tuple[Record, Record]]:
+    """(run, end-to-end calibration) of the table's rows whose records are both there."""
+    pairs = []
+    for run, (_, end_to_end) in table.items():
+        found, calibrated = recorded(run)[0], recorded(end_to_end)[0]
+        if found and calibrated:
+            pairs.append((found[0], calibrated[0]))
+    return pairs
+
+
+def tiers() -> str:
+    """bench/results/gutbrainie_tiers.md: what each tier of training data gives on the
+    60-document carve, for NER (TIERS) and for relations (RELATION_TIERS); a row shows once
+    both its records are there."""
+    pairs, relation_pairs = _shown(TIERS), _shown(RELATION_TIERS)
     runs = [run for run, _ in pairs]
     names = [*TIERS, *(c for _, c in TIERS.values()), *RELATION_TIERS,
              *(c for _, c in RELATION_TIERS.values())]
@@ -102,70 +125,75 @@ def tiers(pairs: list[tuple[Record, Record]], relation_pairs: list[tuple[Record,
              "Made by `bench/report.py` from the records of the experiments "
              + ", ".join(f"`{n}`" for n in dict.fromkeys(names)) + ". Dev: the "
              "60-document carve of platinum + gold (configs/gutbrainie-dev60-ids.txt), which "
-             "no model here trained on. One seed each, on this CPU. Seconds an epoch: the "
-             "runs marked 1 thread shared the machine's two cores with another run, one "
-             "thread each; the others had both. Abstracts/s is the pipeline's speed, span NER "
-             "then docre, the same architecture in every row: its differences are the "
-             "machine's noise or the entities (hence pairs) the NER model hands docre, not a "
-             "cost of the tier.", "", "## Entities: span NER trained on each tier", "",
+             "no model here trained on. One seed each, on this CPU. Optimiser steps: batches "
+             "an epoch times the epochs run. Seconds an epoch and abstracts/s show the torch "
+             "threads a run was given where its record kept them (the notes below say which "
+             "runs shared the machine). End to end: span NER then docre on the carve, the "
+             "relation threshold chosen on the carve (bench/gutbrain_calibrate.py), and the "
+             "same chosen on one half and scored on the other; the NER and docre models used "
+             "are named in each row: a `src/assay/zoo/gutbrain` one is the half-precision copy "
+             "of the run it was made from, with the same scores on the carve "
+             "(src/assay/zoo/gutbrain/shipping.json). Abstracts/s is the pipeline's speed, the "
+             "same architecture in every row: its differences are the machine's load or the "
+             "entities (hence pairs) the NER model hands docre, not a cost of the tier.", "",
+             "## Entities: span NER trained on each tier", "",
              "Each row trains the span NER model of configs/gutbrain-span.toml on other data "
              "(configs/gutbrain-span-silver.toml for silver: a second Mix source; `weight` is "
              "how many times an epoch each of its examples is seen on average), then runs it "
              "end to end before the same docre model (gutbrain-atlop-dev60, trained on "
-             "platinum + gold; all but the first row used its half-precision copy in the zoo, "
-             "which scores the same on the carve at the shipped threshold), its threshold "
-             "chosen on the carve (bench/gutbrain_calibrate.py). With twice the examples an "
-             "epoch, the silver run's 6 epochs took about twice the optimiser steps of the "
-             "first row's; the 12-epoch row is the control at the silver run's steps.",
-             "", "| NER trained on | examples an epoch | seconds an epoch | epochs (best) | "
-             "NER micro P / R / F1 (macro F1) | threshold | end to end binary / ternary tag / "
-             "ternary mention F1 | the same, threshold chosen on the other half | abstracts/s |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "platinum + gold). The 12-epoch row is platinum + gold alone at about the silver "
+             "run's optimiser steps.", "",
+             "| NER trained on | examples an epoch | optimiser steps | seconds an epoch | "
+             "epochs (best) | NER micro P / R / F1 (macro F1) | NER, docre end to end | "
+             "threshold | end to end binary / ternary tag / ternary mention F1 | the same, "
+             "threshold chosen on the other half | abstracts/s |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for run, calibration_record in pairs:
-        r, c = run.results, calibration_record.results
-        ner = r["dev"]["NER"]
-        lines.append(f"| {TIERS[run.name][0]} | {_examples(run)} | {_seconds(run)} | "
-                     f"{r['epochs_run']} ({r['best_epoch']}) | {ner['micro_p']:.3f} / "
+        c = calibration_record.results
+        ner = run.results["dev"]["NER"]
+        lines.append(f"| {TIERS[run.name][0]} | {_training(run)} | {ner['micro_p']:.3f} / "
                      f"{ner['micro_r']:.3f} / **{ner['micro_f1']:.3f}** "
-                     f"({ner['macro_f1']:.3f}) | {c['chosen_threshold']} | "
+                     f"({ner['macro_f1']:.3f}) | {_models(c)} | {c['chosen_threshold']} | "
                      f"{_f1s(c['pipeline']['chosen'])} | {_f1s(c['cross_validated']['global'])}"
-                     f" | {c['pipeline_abstracts_per_s']} |")
-    labels = sorted(runs[0].results["dev"]["NER"]["per_label_f1"])
-    lines += ["", "NER F1 per type on the carve:", "",
-              "| type | " + " | ".join(TIERS[r.name][0] for r in runs) + " |",
-              "|---|" + "---|" * len(runs)]
-    for label in labels:
-        lines.append(f"| {label} | " + " | ".join(
-            f"{r.results['dev']['NER']['per_label_f1'].get(label, 0.0):.3f}" for r in runs)
-            + " |")
+                     f" | {c['pipeline_abstracts_per_s']}{_threads(calibration_record)} |")
+    if runs:
+        labels = sorted(runs[0].results["dev"]["NER"]["per_label_f1"])
+        lines += ["", "NER F1 per type on the carve:", "",
+                  "| type | " + " | ".join(TIERS[r.name][0] for r in runs) + " |",
+                  "|---|" + "---|" * len(runs)]
+        for label in labels:
+            lines.append(f"| {label} | " + " | ".join(
+                f"{r.results['dev']['NER']['per_label_f1'].get(label, 0.0):.3f}" for r in runs)
+                + " |")
     lines += ["", "## Relations: docre trained on each tier", "",
               "Each row trains the docre model of configs/gutbrain-atlop.toml on other data "
               "(configs/gutbrain-atlop-silver.toml for silver, weighted as above), then runs it "
-              "behind the same NER, the silver-trained span model as the zoo's `gutbrain` "
-              "ships it (gutbrain-span-silver-dev60 in half precision), its threshold chosen "
-              "on the carve. Over gold entities: docre alone, at ATLOP's own threshold (the "
-              "run's selected epoch) and at the chosen one. Predicted / gold: binary tag "
-              "relations end to end at the chosen threshold.", "",
-              "| docre trained on | examples an epoch | seconds an epoch | epochs (best) | "
-              "over gold entities, 0.5: binary / ternary tag / ternary mention F1 | threshold "
-              "| over gold entities, that threshold | end to end | the same, threshold chosen "
-              "on the other half | predicted / gold | abstracts/s |",
-              "|---|---|---|---|---|---|---|---|---|---|---|"]
+              "end to end behind the same NER, the silver-trained span model. Over gold "
+              "entities: docre alone, at ATLOP's own threshold (the run's selected epoch) and "
+              "at the threshold chosen end to end. Predicted / gold: binary tag relations end "
+              "to end at the chosen threshold.", "",
+              "| docre trained on | examples an epoch | optimiser steps | seconds an epoch | "
+              "epochs (best) | over gold entities, 0.5: binary / ternary tag / ternary mention "
+              "F1 | NER, docre end to end | threshold | over gold entities, that threshold | "
+              "end to end | the same, threshold chosen on the other half | predicted / gold | "
+              "abstracts/s |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for run, calibration_record in relation_pairs:
-        r, c = run.results, calibration_record.results
+        c = calibration_record.results
         binary = c["pipeline"]["chosen"]["binary_tag_RE"]
-        lines.append(f"| {RELATION_TIERS[run.name][0]} | {_examples(run)} | {_seconds(run)} | "
-                     f"{r['epochs_run']} ({r['best_epoch']}) | {_f1s(r['dev'])} | "
-                     f"{c['chosen_threshold']} | {_f1s(c['gold_entities']['chosen'])} | "
+        lines.append(f"| {RELATION_TIERS[run.name][0]} | {_training(run)} | "
+                     f"{_f1s(run.results['dev'])} | {_models(c)} | {c['chosen_threshold']} | "
+                     f"{_f1s(c['gold_entities']['chosen'])} | "
                      f"**{_f1s(c['pipeline']['chosen'])}** | "
                      f"{_f1s(c['cross_validated']['global'])} | "
                      f"{binary['predicted']} / {binary['gold']} | "
-                     f"{c['pipeline_abstracts_per_s']} |")
+                     f"{c['pipeline_abstracts_per_s']}{_threads(calibration_record)} |")
     lines += ["", "For scale, the organisers' baseline on the official test set (published "
               "figures, not ours): NER 0.7927, binary 0.5947, ternary tag 0.5751, ternary "
               "mention 0.3288.", ""]
     shown = [*runs, *(c for _, c in pairs), *(r for r, _ in relation_pairs),
              *(c for _, c in relation_pairs)]
     for record in {r.name: r for r in shown}.values():
-        lines += [f"`{record.name}`: " + record.made(), ""]
+        note = f" Note: {record.note}" if record.note else ""
+        lines += [f"`{record.name}`: " + record.made() + note, ""]
+    lines += waiting_line(list(dict.fromkeys(names)))
     return "\n".join(lines)

