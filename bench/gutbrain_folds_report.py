@@ -13,7 +13,8 @@ FOLDS = 5
 BASELINE = {"NER": 0.7927, "binary_tag_RE": 0.5947, "ternary_tag_RE": 0.5751,
             "ternary_mention_RE": 0.3288}
 #: each fold's experiments: span NER (with silver), docre, and the two end to end
-STEPS = ("gutbrain-span-silver-fold{k}", "gutbrain-atlop-fold{k}", "gutbrain-calibrate-fold{k}")
+STEPS = ("gutbrain-span-silver-fold{k}", "gutbrain-atlop-silver-fold{k}",
+         "gutbrain-calibrate-fold{k}")
 #: the figures a fold gives, from its calibration record: (column, where it is)
 FIGURES = [("NER", ("pipeline", "atlop", "NER")),
            *[(f"{name} at 0.5", ("pipeline", "atlop", task)) for task, name in RE_TASKS.items()],
@@ -37,12 +38,13 @@ def folds() -> str:
             done[k] = [records[0] for records in found]
     lines = ["# GutBrainIE 2025: five-fold cross-validation over platinum + gold", "",
              "Made by `bench/report.py` from the records of the experiments "
-             "`gutbrain-span-silver-fold{k}`, `gutbrain-atlop-fold{k}` and "
+             "`gutbrain-span-silver-fold{k}`, `gutbrain-atlop-silver-fold{k}` and "
              "`gutbrain-calibrate-fold{k}`. The folds: `bench/gutbrain_carve.py --folds 5` "
              "(configs/gutbrainie-fold{k}-ids.txt; platinum + gold stratified by relation "
              "count, seed 13). Each fold trains the span NER model of "
-             "configs/gutbrain-span-silver.toml (silver as a second Mix source) and the docre "
-             "model of configs/gutbrain-atlop.toml on the other four folds, then runs them end "
+             "configs/gutbrain-span-silver.toml and the docre model of "
+             "configs/gutbrain-atlop-silver.toml (each with silver as a second Mix source) on "
+             "the other four folds, then runs them end "
              "to end on the fold (bench/gutbrain_calibrate.py --dev-ids): NER, and each RE "
              "subtask at ATLOP's threshold (0.5) and at a threshold chosen on one half of the "
              "fold and scored on the other (both ways, counts pooled); the last rows give "

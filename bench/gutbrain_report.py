@@ -79,6 +79,34 @@ RELATION_TIERS = {"gutbrain-atlop-dev60": ("platinum + gold", "gutbrain-calibrat
                                                   "gutbrain-calibrate-silver-re")}
 
 
+# what MPNet-base costs beside MiniLM, and the shipped configuration trained on it
+ENCODER_SPEED = "speed-gutbrain-encoders"
+MPNET = ["gutbrain-span-silver-mpnet-dev60", "gutbrain-atlop-silver-mpnet-dev60",
+         "gutbrain-calibrate-mpnet"]
+
+
+def _encoders(speed: Record) -> list[str]:
+    """The section on encoders: each recipe's training and prediction speed on each."""
+    r = speed.results
+    lines = ["", "## Encoders: what MPNet-base costs beside MiniLM", "",
+             f"`{speed.name}` (bench/encoder_speed.py): one epoch of each recipe on its first "
+             f"{r['train_docs']} training documents, then prediction over the documents of "
+             "its dev carve (docre over their gold entities), after a warm-up over the same; "
+             "documents a second. Training on the MPNet-base runs declared below "
+             f"({', '.join(f'`{n}`' for n in MPNET)}) waits for a machine where it pays.", "",
+             "| encoder | recipe | training documents/s | prediction documents/s | "
+             "prediction sentences/s (the encoder alone) | pipeline abstracts/s |",
+             "|---|---|---|---|---|---|"]
+    for encoder, found in r["encoders"].items():
+        for recipe, x in found["recipes"].items():
+            p = x["prediction"]
+            lines.append(f"| {encoder} | {recipe} | {x['training']['documents_per_s']} | "
+                         f"{p['documents_per_s']}{_threads(speed)} | {p['sentences_per_s']} "
+                         f"({p['ceiling_sentences_per_s']}) | "
+                         f"{found['pipeline_abstracts_per_s']} |")
+    return lines
+
+
 def _f1s(s: dict) -> str:
     return " / ".join(f"{s[t]['micro_f1']:.3f}" for t in RE_TASKS)
 
@@ -120,7 +148,7 @@ def tiers() -> str:
     pairs, relation_pairs = _shown(TIERS), _shown(RELATION_TIERS)
     runs = [run for run, _ in pairs]
     names = [*TIERS, *(c for _, c in TIERS.values()), *RELATION_TIERS,
-             *(c for _, c in RELATION_TIERS.values())]
+             *(c for _, c in RELATION_TIERS.values()), ENCODER_SPEED, *MPNET]
     lines = ["# GutBrainIE 2025: what each tier of training data gives", "",
              "Made by `bench/report.py` from the records of the experiments "
              + ", ".join(f"`{n}`" for n in dict.fromkeys(names)) + ". Dev: the "
@@ -187,13 +215,15 @@ def tiers() -> str:
                      f"{_f1s(c['cross_validated']['global'])} | "
                      f"{binary['predicted']} / {binary['gold']} | "
                      f"{c['pipeline_abstracts_per_s']}{_threads(calibration_record)} |")
+    speed = recorded(ENCODER_SPEED)[0]
+    lines += _encoders(speed[0]) if speed else []
     lines += ["", "For scale, the organisers' baseline on the official test set (published "
               "figures, not ours): NER 0.7927, binary 0.5947, ternary tag 0.5751, ternary "
               "mention 0.3288.", ""]
     shown = [*runs, *(c for _, c in pairs), *(r for r, _ in relation_pairs),
-             *(c for _, c in relation_pairs)]
+             *(c for _, c in relation_pairs), *speed]
     for record in {r.name: r for r in shown}.values():
-        note = f" Note: {record.note}" if record.note else ""
+        note = f" {record.note}" if record.note else ""
         lines += [f"`{record.name}`: " + record.made() + note, ""]
     lines += waiting_line(list(dict.fromkeys(names)))
     return "\n".join(lines)
