@@ -40,14 +40,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--json", type=Path, required=True)
     args = parser.parse_args()
+    devs = {}  # read once: every encoder predicts the same documents
+    for recipe in args.recipe:
+        dev = read_sources(load_recipe(recipe).data, say=lambda _: None)[1]
+        if not dev:
+            raise SystemExit(f"{recipe}: no dev documents to predict")
+        devs[recipe] = dev[:args.documents]
+    if len({tuple(d.id for d in dev) for dev in devs.values()}) > 1:
+        raise SystemExit("the recipes predict different dev documents: no pipeline speed")
     results = {"train_docs": args.train_docs, "encoders": {}}
     for encoder in args.encoder:
         recipes = {}
-        for recipe in args.recipe:
-            dev = read_sources(load_recipe(recipe).data, say=lambda _: None)[1]
-            if not dev:
-                raise SystemExit(f"{recipe}: no dev documents to predict")
-            dev = dev[:args.documents]
+        for recipe, dev in devs.items():
             with tempfile.TemporaryDirectory() as folder:
                 training = train_speed(recipe, args.train_docs, {"model.encoder": encoder},
                                        Path(folder) / "model")
