@@ -71,7 +71,9 @@ def calibration(record: Record) -> str:
 TIERS = {"gutbrain-span-dev60": ("platinum + gold", "gutbrain-calibrate"),
          "gutbrain-span-dev60-long": ("platinum + gold, 12 epochs", "gutbrain-calibrate-long"),
          "gutbrain-span-silver-dev60": ("platinum + gold, silver at weight 0.5",
-                                        "gutbrain-calibrate-silver")}
+                                        "gutbrain-calibrate-silver"),
+         "gutbrain-span-silver-dev60-long": ("platinum + gold, silver at weight 0.5, 12 epochs",
+                                             "gutbrain-calibrate-silver-long")}
 # each docre run: what it trained on, and the experiment that ran it end to end behind the
 # silver-trained NER
 RELATION_TIERS = {"gutbrain-atlop-dev60": ("platinum + gold", "gutbrain-calibrate-silver"),
