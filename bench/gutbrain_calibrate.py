@@ -109,6 +109,33 @@ def pooled(halves, choose, apply) -> dict:
     return total
 
 
+def cut_in_halves(gold: list[Document], predicted: list[Document], seed: int) -> list[tuple]:
+    """The carve in two seeded halves, each (gold, predicted): choose on one, score the other."""
+    order = sorted(d.id for d in gold)
+    random.Random(seed).shuffle(order)
+    half = set(order[:len(order) // 2])
+    return [([d for d in gold if (d.id in half) == side],
+             [d for d in predicted if (d.id in half) == side]) for side in (True, False)]
+
+
+def dev_documents(ids_file: Path) -> list[Document]:
+    """The platinum + gold documents listed in `ids_file`."""
+    ids = listed_ids(ids_file)
+    return [d for name in ("train_platinum.json", "train_gold.json")
+            for d in formats.read(DATA / name, "gutbrainie") if d.id in ids]
+
+
+def copy_with_threshold(model: Path, out: Path, threshold: float) -> None:
+    """`model` copied to `out` with `model.threshold` set in its config: what ships."""
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(model, out)
+    config_file = out / "config.json"
+    config = json.loads(config_file.read_text(encoding="utf-8"))
+    config["model"]["threshold"] = threshold
+    config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ner", type=Path, required=True)
@@ -121,9 +148,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13, help="the carve's cut in halves")
     parser.add_argument("--json", type=Path, required=True)
     args = parser.parse_args()
-    ids = listed_ids(args.dev_ids)
-    dev = [d for name in ("train_platinum.json", "train_gold.json")
-           for d in formats.read(DATA / name, "gutbrainie") if d.id in ids]
+    dev = dev_documents(args.dev_ids)
     ner, re = load_model(args.ner), load_model(args.re)
     floor = re.config.model_copy(update={"threshold": GRID[0], "relation_thresholds": {}})
     re.config = floor
@@ -156,13 +181,7 @@ def main() -> None:
             results[name]["old_carve"] = {
                 "documents": len(old_dev), "atlop": summary(scores(old_dev, kept(subset, ATLOP))),
                 "chosen": summary(scores(old_dev, kept(subset, chosen)))}
-    # the carve in two halves: choose on one, score the other
-    order = sorted(d.id for d in dev)
-    random.Random(args.seed).shuffle(order)
-    half = set(order[:len(order) // 2])
-    predicted = inputs["pipeline"]
-    halves = [([d for d in dev if (d.id in half) == side],
-               [d for d in predicted if (d.id in half) == side]) for side in (True, False)]
+    halves = cut_in_halves(dev, inputs["pipeline"], args.seed)
     results["cross_validated"] = {
         "halves": [len(h[0]) for h in halves],
         "atlop": summary(pooled(halves, lambda g, p: ATLOP, lambda p, t: kept(p, t))),
@@ -172,13 +191,7 @@ def main() -> None:
             halves, lambda g, p: (t := best_threshold(g, p), per_label_thresholds(g, p, t)),
             lambda p, s: kept(p, s[0], s[1]))),
     }
-    if args.out.exists():
-        shutil.rmtree(args.out)
-    shutil.copytree(args.re, args.out)
-    config_file = args.out / "config.json"
-    config = json.loads(config_file.read_text(encoding="utf-8"))
-    config["model"]["threshold"] = chosen
-    config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+    copy_with_threshold(args.re, args.out, chosen)
     results["calibrated_model"] = str(args.out)
     args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(json.dumps({k: results[k] for k in ("chosen_threshold", "cross_validated")}))

@@ -72,7 +72,7 @@ TIERS = {"gutbrain-span-dev60": ("platinum + gold", "gutbrain-calibrate"),
          "gutbrain-span-dev60-long": ("platinum + gold, 12 epochs", "gutbrain-calibrate-long"),
          "gutbrain-span-silver-dev60": ("platinum + gold, silver at weight 0.5",
                                         "gutbrain-calibrate-silver"),
-         "gutbrain-span-silver-dev60-long": ("platinum + gold, silver at weight 0.5, 12 epochs",
+         "gutbrain-span-silver-dev60-long": ("platinum + gold, silver at weight 0.5, 10 epochs",
                                              "gutbrain-calibrate-silver-long")}
 # each docre run: what it trained on, and the experiment that ran it end to end behind the
 # silver-trained NER
