@@ -73,7 +73,9 @@ TIERS = {"gutbrain-span-dev60": ("platinum + gold", "gutbrain-calibrate"),
          "gutbrain-span-silver-dev60": ("platinum + gold, silver at weight 0.5",
                                         "gutbrain-calibrate-silver"),
          "gutbrain-span-silver-dev60-long": ("platinum + gold, silver at weight 0.5, 10 epochs",
-                                             "gutbrain-calibrate-silver-long")}
+                                             "gutbrain-calibrate-silver-long"),
+         "gutbrain-span-bronze-dev60": ("platinum + gold, silver at 0.5, bronze at 0.25",
+                                        "gutbrain-calibrate-bronze")}
 # each docre run: what it trained on, and the experiment that ran it end to end behind the
 # silver-trained NER
 RELATION_TIERS = {"gutbrain-atlop-dev60": ("platinum + gold", "gutbrain-calibrate-silver"),
@@ -204,9 +206,10 @@ def tiers() -> str:
              "how many times an epoch each of its examples is seen on average), then runs it "
              "end to end before a docre model named in the row: gutbrain-atlop-dev60 "
              "(platinum + gold) for the first three, the shipped one (with silver) for the "
-             "10-epoch silver run, so compare its relations with the shipped pipeline's, not "
-             "with the rows above. The 12-epoch row is platinum + gold alone at about the "
-             "silver run's optimiser steps.", "",
+             "rows after, whose relations compare with the shipped pipeline's (the NER "
+             "threshold section below), not with the first three. The 12-epoch row is "
+             "platinum + gold alone at about the silver run's optimiser steps; bronze is a "
+             "third source beside silver.", "",
              "| NER trained on | examples an epoch | optimiser steps | seconds an epoch | "
              "epochs (best) | NER micro P / R / F1 (macro F1) | NER, docre end to end | "
              "threshold | end to end binary / ternary tag / ternary mention F1 | the same, "
