@@ -83,10 +83,10 @@ RELATION_TIERS = {"gutbrain-atlop-dev60": ("platinum + gold", "gutbrain-calibrat
                                                   "gutbrain-calibrate-silver-re")}
 
 
-# what MPNet-base costs beside MiniLM, and the shipped configuration trained on it
-# the span NER threshold chosen on the carve for the shipped span model
+# the span NER threshold chosen on the carve for the shipped span model, then end to end
 NER_THRESHOLD = "gutbrain-ner-threshold"
 NER_THRESHOLD_END_TO_END = "gutbrain-calibrate-ner-threshold"
+# what MPNet-base costs beside MiniLM, and the shipped configuration trained on it
 ENCODER_SPEED = "speed-gutbrain-encoders"
 MPNET = ["gutbrain-span-silver-mpnet-dev60", "gutbrain-atlop-silver-mpnet-dev60",
          "gutbrain-calibrate-mpnet"]
@@ -134,8 +134,12 @@ def _training(run: Record) -> str:
             f"{r['epochs_run']} ({r['best_epoch']})")
 
 
-def _models(c: dict) -> str:
-    return f"`{c['ner']}`, `{c['re']}`"
+def _models(record: Record) -> str:
+    """The NER and docre models a calibration ran; a zoo model with the commit the record was
+    made at, as the zoo's models change when re-shipped."""
+    at = f"@{record.commit.sha[:7]}" if record.commit.sha else ""
+    return ", ".join(f"`{path}{at if path.startswith('src/assay/zoo/') else ''}`"
+                     for path in (record.results["ner"], record.results["re"]))
 
 
 def _shown(table: dict) -> list[tuple[Record, Record]]:
@@ -156,7 +160,7 @@ def _ner_threshold(record: Record, end_to_end: Record) -> list[str]:
     cv = r["cross_validated"]
     lines = ["", "## The NER threshold", "",
              f"`{r['ner']}` predicts once over the carve at {r['grid'][0]}; a threshold keeps "
-             "the entities scored above it, which with flat decoding is what the model "
+             "the entities scored above it, which is what the model "
              "predicts with `model.threshold` set to it (bench/gutbrain_ner_threshold.py). "
              f"Chosen for NER micro F1 on the carve: **{r['chosen_threshold']}**.", "",
              "| threshold | NER micro P / R / F1 (macro F1) | predicted of gold |",
@@ -169,7 +173,7 @@ def _ner_threshold(record: Record, end_to_end: Record) -> list[str]:
               f"both ways, counts pooled: thresholds chosen {cv['global_choices']}, NER micro "
               f"F1 {chosen['micro_f1']:.3f} (macro {chosen['macro_f1']:.3f}) against "
               f"{default['micro_f1']:.3f} ({default['macro_f1']:.3f}) at 0.5.", "",
-              f"End to end at {r['chosen_threshold']} ({_models(e)}, relation threshold "
+              f"End to end at {r['chosen_threshold']} ({_models(end_to_end)}, relation threshold "
               f"{e['chosen_threshold']}): binary / ternary tag / ternary mention F1 "
               f"{_f1s(e['pipeline']['chosen'])}; the relation threshold chosen on the other "
               f"half {_f1s(e['cross_validated']['global'])}."]
@@ -204,12 +208,13 @@ def tiers() -> str:
              "Each row trains the span NER model of configs/gutbrain-span.toml on other data "
              "(configs/gutbrain-span-silver.toml for silver: a second Mix source; `weight` is "
              "how many times an epoch each of its examples is seen on average), then runs it "
-             "end to end before a docre model named in the row: gutbrain-atlop-dev60 "
-             "(platinum + gold) for the first three, the shipped one (with silver) for the "
-             "rows after, whose relations compare with the shipped pipeline's (the NER "
-             "threshold section below), not with the first three. The 12-epoch row is "
-             "platinum + gold alone at about the silver run's optimiser steps; bronze is a "
-             "third source beside silver.", "",
+             "end to end before the docre model named in the row (a zoo model with the "
+             "commit it was taken at): before 680e9f0 the zoo's docre was gutbrain-atlop-dev60 "
+             "(platinum + gold), from 680e9f0 on it is gutbrain-atlop-silver-dev60 (with "
+             "silver), so the relations of rows behind the second compare with the "
+             "relations table's silver row, not with the rows behind the first. The 12-epoch "
+             "row is platinum + gold alone at about the silver run's optimiser steps; bronze "
+             "is a third source beside silver.", "",
              "| NER trained on | examples an epoch | optimiser steps | seconds an epoch | "
              "epochs (best) | NER micro P / R / F1 (macro F1) | NER, docre end to end | "
              "threshold | end to end binary / ternary tag / ternary mention F1 | the same, "
@@ -220,7 +225,8 @@ def tiers() -> str:
         ner = run.results["dev"]["NER"]
         lines.append(f"| {TIERS[run.name][0]} | {_training(run)} | {ner['micro_p']:.3f} / "
                      f"{ner['micro_r']:.3f} / **{ner['micro_f1']:.3f}** "
-                     f"({ner['macro_f1']:.3f}) | {_models(c)} | {c['chosen_threshold']} | "
+                     f"({ner['macro_f1']:.3f}) | {_models(calibration_record)} | "
+                     f"{c['chosen_threshold']} | "
                      f"{_f1s(c['pipeline']['chosen'])} | {_f1s(c['cross_validated']['global'])}"
                      f" | {c['pipeline_abstracts_per_s']}{_threads(calibration_record)} |")
     if runs:
@@ -250,7 +256,8 @@ def tiers() -> str:
         c = calibration_record.results
         binary = c["pipeline"]["chosen"]["binary_tag_RE"]
         lines.append(f"| {RELATION_TIERS[run.name][0]} | {_training(run)} | "
-                     f"{_f1s(run.results['dev'])} | {_models(c)} | {c['chosen_threshold']} | "
+                     f"{_f1s(run.results['dev'])} | {_models(calibration_record)} | "
+                     f"{c['chosen_threshold']} | "
                      f"{_f1s(c['gold_entities']['chosen'])} | "
                      f"**{_f1s(c['pipeline']['chosen'])}** | "
                      f"{_f1s(c['cross_validated']['global'])} | "
