@@ -136,6 +136,16 @@ def copy_with_threshold(model: Path, out: Path, threshold: float) -> None:
     config_file.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
+def write_calibrated(results: dict, model: Path, chosen: float, out: Path, json_file: Path
+                     ) -> None:
+    """`model` with the `chosen` threshold written to `out`, and `results` (naming it) to
+    `json_file` for the runner's record; the choice and its cross-validation printed."""
+    copy_with_threshold(model, out, chosen)
+    results["calibrated_model"] = str(out)
+    json_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps({k: results[k] for k in ("chosen_threshold", "cross_validated")}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ner", type=Path, required=True)
@@ -191,10 +201,7 @@ def main() -> None:
             halves, lambda g, p: (t := best_threshold(g, p), per_label_thresholds(g, p, t)),
             lambda p, s: kept(p, s[0], s[1]))),
     }
-    copy_with_threshold(args.re, args.out, chosen)
-    results["calibrated_model"] = str(args.out)
-    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: results[k] for k in ("chosen_threshold", "cross_validated")}))
+    write_calibrated(results, args.re, chosen, args.out, args.json)
 
 
 if __name__ == "__main__":

@@ -18,13 +18,12 @@ Run through the runner (experiment gutbrain-ner-threshold):
 from __future__ import annotations
 
 import argparse
-import json
 from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
-from gutbrain_calibrate import (CARVE, DATA, copy_with_threshold, cut_in_halves, dev_documents,
-                                pooled, scores, summary)
+from gutbrain_calibrate import (CARVE, DATA, cut_in_halves, dev_documents, pooled, scores,
+                                summary, write_calibrated)
 
 from assay.doc import Document
 from assay.models.registry import load_model
@@ -76,10 +75,7 @@ def main() -> None:
             "global_choices": [best_threshold(*h) for h in halves],
             "default": summary(pooled(halves, lambda g, p: DEFAULT, kept))["NER"],
             "chosen": summary(pooled(halves, best_threshold, kept))["NER"]}}
-    copy_with_threshold(args.ner, args.out, chosen)
-    results["calibrated_model"] = str(args.out)
-    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(json.dumps({k: results[k] for k in ("chosen_threshold", "cross_validated")}))
+    write_calibrated(results, args.ner, chosen, args.out, args.json)
 
 
 if __name__ == "__main__":
