@@ -5,11 +5,11 @@ The span model predicts once over the carve at a low floor, every entity with it
 threshold of GRID keeps the entities scored above it. That is what the model predicts with
 `model.threshold` set to it: decoding (flat or nested) is a greedy pass, highest score first,
 where whether a span is kept depends only on the spans kept before it, so the spans above a
-threshold are taken alike whatever lies below it. Scores compare in float32, as the model's. Reported:
-NER micro and macro F1 with predicted against gold counts at every threshold; the threshold
-chosen on the whole carve (micro F1); and, for selection you can trust, the carve cut in the
-same two seeded halves as bench/gutbrain_calibrate.py, the threshold chosen on one half and
-scored on the other, both ways, counts pooled. `--out` is the span model with the chosen
+threshold are taken alike whatever lies below it. Scores compare in float32, as the model's.
+Reported: NER micro and macro F1 with predicted against gold counts at every threshold; the
+threshold chosen on the whole carve (micro F1); and, for selection you can trust, the carve cut
+in the same two seeded halves as bench/gutbrain_calibrate.py, the threshold chosen on one half
+and scored on the other, both ways, counts pooled. `--out` is the span model with the chosen
 threshold in its config, which bench/gutbrain_calibrate.py can then run end to end.
 
 Run through the runner (experiment gutbrain-ner-threshold):

@@ -134,12 +134,17 @@ def _training(run: Record) -> str:
             f"{r['epochs_run']} ({r['best_epoch']})")
 
 
-def _models(record: Record) -> str:
-    """The NER and docre models a calibration ran; a zoo model with the commit the record was
+def _model(record: Record, path: str) -> str:
+    """A model `record` ran, named by its path; a zoo model with the commit the record was
     made at, as the zoo's models change when re-shipped."""
-    at = f"@{record.commit.sha[:7]}" if record.commit.sha else ""
-    return ", ".join(f"`{path}{at if path.startswith('src/assay/zoo/') else ''}`"
-                     for path in (record.results["ner"], record.results["re"]))
+    at = f"@{record.commit.sha[:7]}" if record.commit.sha and path.startswith("src/assay/zoo/") \
+        else ""
+    return f"`{path}{at}`"
+
+
+def _models(record: Record) -> str:
+    """The NER and docre models a calibration ran."""
+    return ", ".join(_model(record, record.results[k]) for k in ("ner", "re"))
 
 
 def _shown(table: dict) -> list[tuple[Record, Record]]:
@@ -159,7 +164,8 @@ def _ner_threshold(record: Record, end_to_end: Record) -> list[str]:
     r, e = record.results, end_to_end.results
     cv = r["cross_validated"]
     lines = ["", "## The NER threshold", "",
-             f"`{r['ner']}` predicts once over the carve at {r['grid'][0]}; a threshold keeps "
+             f"{_model(record, r['ner'])} predicts once over the carve at {r['grid'][0]}; a "
+             "threshold keeps "
              "the entities scored above it, which is what the model "
              "predicts with `model.threshold` set to it (bench/gutbrain_ner_threshold.py). "
              f"Chosen for NER micro F1 on the carve: **{r['chosen_threshold']}**.", "",
