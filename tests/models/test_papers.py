@@ -144,3 +144,27 @@ output = "{tmp_path / 'out'}"
     for key in ("data.sources.other.weight", "seed"):
         with pytest.raises(RecipeError, match="data.sources.NAME.key for a named source"):
             load_recipe(recipe, {key: 1})
+
+
+def test_set_appends_a_source_and_refuses_what_is_not_a_list(tmp_path):
+    from assay.errors import RecipeError
+    from assay.training import parse_sets
+
+    recipe = tmp_path / "r.toml"
+    recipe.write_text(f"""[data]
+[[data.sources]]
+name = "papers"
+format = "jsonl"
+train = "{SAMPLE}"
+[model]
+family = "joint"
+[train]
+output = "{tmp_path / 'out'}"
+""")
+    more = f'data.sources+=[{{"name": "more", "format": "jsonl", "train": "{SAMPLE}"}}]'
+    sources = load_recipe(recipe, parse_sets([more])).data.sources
+    assert [(s.name, s.weight) for s in sources] == [("papers", 1.0), ("more", 1.0)]
+    with pytest.raises(RecipeError, match=r"r.toml: cannot append to 'data.sources'"):
+        load_recipe(recipe, parse_sets(['data.sources+={"name": "one"}']))
+    with pytest.raises(RecipeError, match=r"cannot append to 'train.output'"):
+        load_recipe(recipe, parse_sets(["train.output+=[1]"]))

@@ -199,7 +199,8 @@ class Recipe(BaseModel):
 
 def parse_sets(items: list[str]) -> dict[str, object]:
     """`--set key=value` items as overrides for `load_recipe`: a value is read as JSON
-    (numbers, true, lists) or else kept as a string."""
+    (numbers, true, lists) or else kept as a string. `key+=[...]` appends to the list at key
+    (a further source: `data.sources+=[{"name": ..., ...}]`)."""
     overrides: dict[str, object] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -214,7 +215,8 @@ def parse_sets(items: list[str]) -> dict[str, object]:
 
 def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) -> Recipe:
     """The validated recipe at `path`; `overrides` maps dotted keys (`train.seed`,
-    `data.sources.somesci.empty_weight`) to values."""
+    `data.sources.somesci.empty_weight`) to values; a key ending in `+` (`data.sources+`)
+    appends its list's items to the list there."""
     path = Path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -223,7 +225,7 @@ def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) ->
     except tomllib.TOMLDecodeError as err:
         raise RecipeError(f"{path}: not valid TOML: {err}") from None
     for key, value in (overrides or {}).items():
-        *within, name = key.split(".")
+        *within, name = key.removesuffix("+").split(".")
         node = data
         for step in within:  # a table by name; a source of data.sources by its name
             if isinstance(node, list):
@@ -234,6 +236,11 @@ def load_recipe(path: str | Path, overrides: dict[str, object] | None = None) ->
         if not within or not isinstance(node, dict):
             raise RecipeError(f"{path}: cannot override {key!r}: give table.key, e.g. "
                               "train.seed, or data.sources.NAME.key for a named source")
+        if key.endswith("+"):
+            if not isinstance(node.get(name, []), list) or not isinstance(value, list):
+                raise RecipeError(f"{path}: cannot append to {key[:-1]!r}: give a JSON list "
+                                  "to append to a list, e.g. data.sources+=[{...}]")
+            value = node.get(name, []) + value
         node[name] = value
     try:
         recipe = Recipe(**data)
