@@ -125,9 +125,8 @@ def test_units_may_split_where_letters_meet_digits():
     assert pieces(split_digits=True) == ["SPM", "12", "and", "GENEPOP", "v", "4", ".", "0"]
 
 
-def test_set_reaches_a_named_source_and_says_how_when_it_cannot(tmp_path):
-    from assay.errors import RecipeError
-
+def _one_source_recipe(tmp_path):
+    """A recipe of one Mix source, named `papers`."""
     recipe = tmp_path / "r.toml"
     recipe.write_text(f"""[data]
 [[data.sources]]
@@ -139,6 +138,13 @@ family = "joint"
 [train]
 output = "{tmp_path / 'out'}"
 """)
+    return recipe
+
+
+def test_set_reaches_a_named_source_and_says_how_when_it_cannot(tmp_path):
+    from assay.errors import RecipeError
+
+    recipe = _one_source_recipe(tmp_path)
     assert load_recipe(recipe, {"data.sources.papers.empty_weight": 0.3}).data.sources[0] \
         .empty_weight == 0.3
     for key in ("data.sources.other.weight", "seed"):
@@ -150,17 +156,7 @@ def test_set_appends_a_source_and_refuses_what_is_not_a_list(tmp_path):
     from assay.errors import RecipeError
     from assay.training import parse_sets
 
-    recipe = tmp_path / "r.toml"
-    recipe.write_text(f"""[data]
-[[data.sources]]
-name = "papers"
-format = "jsonl"
-train = "{SAMPLE}"
-[model]
-family = "joint"
-[train]
-output = "{tmp_path / 'out'}"
-""")
+    recipe = _one_source_recipe(tmp_path)
     more = f'data.sources+=[{{"name": "more", "format": "jsonl", "train": "{SAMPLE}"}}]'
     sources = load_recipe(recipe, parse_sets([more])).data.sources
     assert [(s.name, s.weight) for s in sources] == [("papers", 1.0), ("more", 1.0)]
