@@ -6,6 +6,16 @@ from __future__ import annotations
 
 from records import Record, machines, recorded, waiting_line
 
+
+
+def _shots(task: str) -> list[tuple[str, str, str]]:
+    """The zero- and 1-shot runs of the templates on `task` beyond the general ones and
+    yayi's 1-shot (declared after them)."""
+    return [(f"{task}-llm-{t}-{k}shot", t, "zero-shot" if k == 0 else "1-shot")
+            for t, k in (("iepile", 0), ("iepile", 1), ("yayi", 0), ("uninner", 0),
+                         ("uninner", 1))]
+
+
 #: (experiment, template, setting), in the table's order, by task; a run shows once recorded
 RUNS = {"scierc": [("scierc-llm-general-0shot", "general", "zero-shot"),
                    ("scierc-llm-general-1shot", "general", "1-shot"),
@@ -15,11 +25,13 @@ RUNS = {"scierc": [("scierc-llm-general-0shot", "general", "zero-shot"),
                    ("scierc-llm-yayi-1shot", "yayi", "1-shot"),
                    ("scierc-llm-uninner-0shot", "uninner", "zero-shot"),
                    ("scierc-llm-uninner-1shot", "uninner", "1-shot"),
-                   ("scierc-llm-lora-general", "general", "LoRA: 1 epoch on 100 of the 350 "
-                    "training documents, lr 2e-4")],
+                   *((f"scierc-llm-lora-{t}", t, "LoRA: 1 epoch on 100 of the 350 "
+                      "training documents, lr 2e-4") for t in ("general", "iepile", "yayi",
+                                                               "uninner"))],
         "measeval": [("measeval-llm-general-0shot", "general", "zero-shot"),
                      ("measeval-llm-general-1shot", "general", "1-shot"),
                      ("measeval-llm-yayi-1shot", "yayi", "1-shot"),
+                     *_shots("measeval"),
                      ("measeval-llm-lora-general", "general", "LoRA: 1 epoch on 100 of the "
                       "248 training paragraphs, lr 2e-4"),
                      ("measeval-llm-lora-general-fewer-empty", "general", "LoRA as above, "
@@ -28,6 +40,7 @@ RUNS = {"scierc": [("scierc-llm-general-0shot", "general", "zero-shot"),
         "wlpc": [("wlpc-llm-general-0shot", "general", "zero-shot"),
                  ("wlpc-llm-general-1shot", "general", "1-shot"),
                  ("wlpc-llm-yayi-1shot", "yayi", "1-shot"),
+                 *_shots("wlpc"),
                  ("wlpc-llm-lora-general", "general", "LoRA: 1 epoch on 23 of the 370 "
                   "training protocols, lr 2e-4")]}
 #: the fine-tuned encoder each task's prompts are set against: (experiment, what it is)
