@@ -7,7 +7,6 @@ from __future__ import annotations
 from records import Record, machines, recorded, waiting_line
 
 
-
 def _shots(task: str) -> list[tuple[str, str, str]]:
     """The zero- and 1-shot runs of the templates on `task` beyond the general ones and
     yayi's 1-shot (declared after them)."""
