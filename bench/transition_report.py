@@ -75,11 +75,11 @@ def transition() -> str:
              "epochs. Three epochs on BC5CDR (every run was still rising at its last), two "
              "runs at a time with one thread each: short CPU trainings, read as what the "
              "family reaches in that budget. Strict mention-level F1 on the devel set "
-             "(`--protocol strict`, per label); `epochs` is selected/run; `commit` is the code each ran. The runs "
-             "of the first three sections predate commit 723766e, after which generation "
-             "reads every word of a window (before it, a model could end a sentence early); "
-             "their dev scores are those of their own commit's generation, and the later "
-             "sections set runs after it beside them.", "",
+             "(`--protocol strict`, per label); `epochs` is selected/run; `commit` is the "
+             "code each ran. The runs of the first three sections predate commit 723766e, "
+             "after which generation reads every word of a window (before it, a model could "
+             "end a sentence early); their dev scores are those of their own commit's "
+             "generation, and the later sections set runs after it beside them.", "",
              "## Global prediction on BC5CDR (the paper's Table 5 setting)", "",
              "BC5CDR's training sentences split at random (seed 0, `part = \"1/2\"` / "
              "`\"2/2\"`) into a half annotated for Chemical only and a half for Disease only "
