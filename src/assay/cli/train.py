@@ -14,7 +14,8 @@ def run(
     recipe: Path = typer.Argument(..., help="a TOML recipe, e.g. configs/somd-joint.toml"),
     resume: bool = typer.Option(False, help="go on from the output's last checkpoint"),
     set_: list[str] = typer.Option([], "--set", help="override a recipe key: "
-                                   "--set train.seed=7 --set model.training=disjoint"),
+                                   "--set train.seed=7 --set model.training=disjoint; "
+                                   "KEY+=[...] appends to a list (data.sources+=[{...}])"),
 ) -> None:
     """Train a model as a recipe says, selecting on dev, and save it to the recipe's
     train.output.
