@@ -87,7 +87,14 @@ def test_a_checkpoint_leaves_out_the_frozen_encoder_and_resumes_from_it(tmp_path
     assert any("lora_" in name for name in saved)
     assert not any(name.endswith("word_embeddings.weight") for name in saved)  # frozen
     train(load_recipe(recipe, {**lora, "train.epochs": 3}), resume=True, quiet=True)
-    assert [r["epoch"] for r in _epochs(tmp_path / "model" / "log.jsonl")] == [1, 2, 3]
+    epochs = _epochs(tmp_path / "model" / "log.jsonl")
+    assert [r["epoch"] for r in epochs] == [1, 2, 3]
+    scores = json.loads((tmp_path / "model" / "metrics.json").read_text())["dev"]
+    logged = {k: {label: x["f1"] for label, x in v.get("per_label", {}).items()}
+              for k, v in scores.items()}  # each type's F1, an epoch at a time
+    assert any(logged.values())
+    assert {k: v["per_label_f1"].keys() for k, v in epochs[-1]["dev"].items()} == \
+        {k: v.keys() for k, v in logged.items()}
 
 
 def test_a_dev_set_carved_from_training_data_by_document_id(tmp_path, encoder):

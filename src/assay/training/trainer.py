@@ -56,6 +56,15 @@ def _changes(old, new, key: str = "") -> list[tuple[str, object, object]]:
     return [] if old == new else [(key, old, new)]
 
 
+def _logged(scores: dict) -> dict:
+    """What log.jsonl keeps of an epoch's dev scores: micro and macro F1, and each label's F1
+    (a type that collapses shows in the epoch it does)."""
+    return {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"],
+                "per_label_f1": {label: round(x["f1"], 4)
+                                 for label, x in v.get("per_label", {}).items()}}
+            for k, v in scores.items()}
+
+
 def seed_everything(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
@@ -207,8 +216,7 @@ class Trainer:
             start = time.perf_counter()
             scores = self.evaluate() if self.dev_docs else {}
             record = {"epoch": 0, "seconds": round(time.perf_counter() - start, 1),
-                      "dev": {k: {f: v[f] for f in ("micro_f1", "macro_f1")}
-                              for k, v in scores.items()}}
+                      "dev": _logged(scores)}
             self.save_best(scores, record)
             (self.output / "log.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
         for epoch in range(self.state["epoch"] + 1, self.cfg.epochs + 1):
@@ -219,8 +227,7 @@ class Trainer:
             if self.average:
                 self.average.swap()  # score and save the averaged weights
             scores = self.evaluate() if self.dev_docs else {}
-            record["dev"] = {k: {f: v[f] for f in ("micro_f1", "macro_f1")}
-                             for k, v in scores.items()}
+            record["dev"] = _logged(scores)
             value = self.metric(scores) if scores else float(epoch)
             self.state["epoch"] = epoch
             if self.state["best"] is None or value > self.state["best"]:
