@@ -60,14 +60,15 @@ INTRO = {"scierc": "SciERC dev: all 275 sentences, one prompt a sentence (UniNER
                    "row states.",
          "measeval": "MeasEval's trial split (its dev; 65 paragraphs, read by the `measeval` "
                      "format, a paragraph a document, a span in several measurements scored "
-                     "once), one prompt a sentence, `configs/measeval-llm.toml` (domain "
-                     "\"measurement\"); the span model trains on the 248 train paragraphs "
+                     "once), one prompt a sentence (UniNER: one per type, four), "
+                     "`configs/measeval-llm.toml` (domain \"measurement\"); the span model trains "
+                     "on the 248 train paragraphs "
                      "(`configs/measeval-span.toml`); the LoRA run uses "
                      "`configs/measeval-llm-lora.toml` (the paper's settings, as SciERC's) "
                      "with the budget its row states.",
          "wlpc": "WLPC dev (wet-lab protocols, 18 types): 12 of its 122 protocols, drawn with "
                  "seed 13 (`configs/wlpc-dev-sample-ids.txt`, 277 sentences, about as many as "
-                 "SciERC's dev), one prompt a sentence, "
+                 "SciERC's dev), one prompt a sentence (UniNER: one per type, 18), "
                  "`configs/wlpc-llm.toml` (domain \"wet-lab protocol\"); the span model trains "
                  "on the 370 train protocols and selects on the same 12 "
                  "(`configs/wlpc-span.toml`); the LoRA run uses `configs/wlpc-llm-lora.toml` "

@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import statistics
 import subprocess
 import sys
@@ -117,8 +118,8 @@ def train(name: str, experiment: Experiment, seed: int) -> Record:
         results["branched_from"] = {"run": f"{experiment.branch.of}-s{seed}",
                                     "after_epoch": experiment.branch.after}
     return Record(name=name, task=experiment.task, kind="run", seed=seed, experiment=experiment,
-                  command=" ".join(["python -m assay train", experiment.recipe,
-                                    *[f"--set {s}" for s in sets]]),
+                  command=shlex.join(["python", "-m", "assay", "train", experiment.recipe,
+                                      *[x for s in sets for x in ("--set", s)]]),
                   recipe=json.loads((ROOT / output / "recipe.json").read_text()),
                   results=results, **made)
 

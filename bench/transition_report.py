@@ -5,7 +5,9 @@ CoNLL-2003, the same Mix with the `span` family, and its speed beside `joint`.
 Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
-from records import Record, machines, named, recorded, waiting_line
+import json
+
+from records import ROOT, Record, machines, named, recorded, waiting_line
 
 HALVES = [("bc5cdr-chemical-half-transition", "single-task: the Chemical half alone"),
           ("bc5cdr-disease-half-transition", "single-task: the Disease half alone"),
@@ -276,12 +278,16 @@ def with_genia() -> list[str]:
     four = named("biomed-transition")[0].results["dev"]["disjoint"]["per_label_f1"]
     single = {corpus: _dev(run) for corpus, run in {**SINGLE, "genia": "genia-transition"}
               .items()}
+    shares = {source: x["an_epoch"] for source, x in r["training_data"].items()}
     lines = ["## Five corpora: the four and GENIA", "",
              f"`{WITH_GENIA}`: `configs/biomed-transition.toml` with GENIA (the carve above: "
              "DNA, RNA, cell_line, cell_type, protein; nested) added as a fifth source by "
-             "`--set data.sources+=[...]`, for 10 epochs of the five corpora's mean size "
-             "(7,199 sentences, a fifth from each: about 14,400 of each corpus in all, against "
-             "the four-corpus model's 10,800). GENIA's types are kept apart from the others' "
+             f"`--set data.sources+=[...]`, {r['epochs_run']} epochs run of the five corpora's "
+             f"mean size ({sum(shares.values()):,} examples an epoch, "
+             + ", ".join(f"{source} {n:,}" for source, n in shares.items())
+             + f"; {r['epochs_run']} × {max(shares.values()):,} = "
+             f"{r['epochs_run'] * max(shares.values()):,} of each corpus in all, against the "
+             "four-corpus model's 10,800). GENIA's types are kept apart from the others' "
              "(BC2GM's Gene is not GENIA's protein or DNA); its sentences never teach that a "
              "Chemical or a Species is absent.", "",
              "| corpus/type (devel) | five-corpus F1 | four-corpus F1 | single-task F1 | "
@@ -306,6 +312,11 @@ WHOLE = "bc5cdr-transition-full"
 AGAIN = "bc5cdr-transition-lora"  # the LoRA recipe at a commit after 723766e
 
 
+def _shipped_mb(name: str) -> float:
+    """The size of a shipped model's folder, as its shipping.json says."""
+    return json.loads((ROOT / "src/assay/zoo" / name / "shipping.json").read_text())["size_mb"]
+
+
 def lora_or_whole() -> list[str]:
     """Single-task BC5CDR with LoRA adapters against the whole encoder fine-tuned, beside the
     gliner peer (which fine-tunes the whole encoder), once recorded."""
@@ -325,7 +336,9 @@ def lora_or_whole() -> list[str]:
             "three epochs and everything else alike (`--set model.lora_rank=0 --set "
             "train.lr_encoder=1e-4`); devel, strict." + said + " The first LoRA run predates "
             "commit 723766e's generation (see above); `bc5cdr-transition-lora` runs the same "
-            "recipe after it, to say how much of the gap is generation. A model of the whole "
-            "encoder ships every encoder weight (MiniLM: 22.7M parameters, about 45 MB in half "
-            "precision), where `biomed`'s adapters and heads take 3.4 MB.", "", *table, "",
+            "recipe after it, to say how much of the gap is generation. The first LoRA run "
+            "was on another machine (see its row's commands), so its s/epoch is not this "
+            "one's. A model of the whole encoder ships every encoder weight (MiniLM: 22.7M "
+            "parameters, about 45 MB in half precision), where the shipped `biomed`, adapters, "
+            f"heads and tokenizer, takes {_shipped_mb('biomed')} MB.", "", *table, "",
             *[f"- `{r.command}` ({r.device.describe()}, {r.date})" for r in records[1:]], ""]

@@ -157,9 +157,15 @@ def test_set_appends_a_source_and_refuses_what_is_not_a_list(tmp_path):
     from assay.training import parse_sets
 
     recipe = _one_source_recipe(tmp_path)
-    more = f'data.sources+=[{{"name": "more", "format": "jsonl", "train": "{SAMPLE}"}}]'
-    sources = load_recipe(recipe, parse_sets([more])).data.sources
+    def more(name):
+        return f'data.sources +=[{{"name": "{name}", "format": "jsonl", "train": "{SAMPLE}"}}]'
+
+    sources = load_recipe(recipe, parse_sets([more("more")])).data.sources
     assert [(s.name, s.weight) for s in sources] == [("papers", 1.0), ("more", 1.0)]
+    twice = load_recipe(recipe, parse_sets([more("a"), more("b")])).data.sources
+    assert [s.name for s in twice] == ["papers", "a", "b"]
+    with pytest.raises(RecipeError, match=r"not a JSON list after \+="):
+        parse_sets(["data.sources+=[{name: genia}]"])
     with pytest.raises(RecipeError, match=r"r.toml: cannot append to 'data.sources'"):
         load_recipe(recipe, parse_sets(['data.sources+={"name": "one"}']))
     with pytest.raises(RecipeError, match=r"cannot append to 'train.output'"):

@@ -204,12 +204,19 @@ def parse_sets(items: list[str]) -> dict[str, object]:
     overrides: dict[str, object] = {}
     for item in items:
         key, sep, value = item.partition("=")
+        key = key.strip()
+        if key.endswith("+"):  # `data.sources +=` as `data.sources+=`
+            key = key[:-1].rstrip() + "+"
         if not sep:
             raise RecipeError(f"--set {item!r}: give key=value, e.g. train.seed=7")
         try:
-            overrides[key] = json.loads(value)
+            value = json.loads(value)
         except json.JSONDecodeError:
-            overrides[key] = value
+            if key.endswith("+"):
+                raise RecipeError(f"--set {item!r}: not a JSON list after +=") from None
+        if key.endswith("+") and key in overrides:  # appended twice: both
+            value = overrides[key] + value if isinstance(value, list) else value
+        overrides[key] = value
     return overrides
 
 

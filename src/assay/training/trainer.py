@@ -60,8 +60,7 @@ def _logged(scores: dict) -> dict:
     """What log.jsonl keeps of an epoch's dev scores: micro and macro F1, and each label's F1
     (a type that collapses shows in the epoch it does)."""
     return {k: {"micro_f1": v["micro_f1"], "macro_f1": v["macro_f1"],
-                "per_label_f1": {label: round(x["f1"], 4)
-                                 for label, x in v.get("per_label", {}).items()}}
+                "per_label_f1": {label: x["f1"] for label, x in v.get("per_label", {}).items()}}
             for k, v in scores.items()}
 
 
