@@ -2,6 +2,7 @@
 model output, mentions placed only where they occur, long sentences asked about to their end,
 prompts that cannot fit refused, demonstrations drawn and kept, cut answers said."""
 import json
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -239,6 +240,10 @@ def test_extract_shows_prompts_of_a_trained_llm_and_asks_an_untrained_one(llm, l
     assert result.exit_code == 0, result.output
     assert "StataCorp" in result.output and "Developer" in result.output
     assert json.loads(shown.read_text().splitlines()[0])["answer"]
+    said = re.search(r"(\d+) prompts: (\d+) answered mentions not in the text", result.output)
+    unplaced = sum(len(json.loads(line)["not_in_text"]) for line in shown.read_text().splitlines())
+    assert said and int(said[1]) == len(shown.read_text().splitlines())
+    assert int(said[2]) == unplaced
     result = runner.invoke(app, ["extract", text, "--llm", str(lm), "--labels", "Developer",
                                  "--template", "uninner"])
     assert result.exit_code == 0, result.output

@@ -109,7 +109,7 @@ def run(
     if output is None:
         for doc in nlp.pipe(docs, batch_size=batch_size):
             _print(doc)
-        return
+        return _say_prompt_counts(nlp)
     partial = output.with_name(output.name + ".partial")
     done = _done(partial, output_format) if resume else []
     if not resume and formats.exists(partial, output_format):
@@ -135,6 +135,21 @@ def run(
     except FormatError as err:
         fail(str(err))
     console.print(f"wrote {written} documents to {output} ({output_format})")
+    _say_prompt_counts(nlp)
+
+
+def _say_prompt_counts(nlp) -> None:
+    """What a language model's answers came to beyond the entities (on stderr): mentions it
+    gave that are not in the text, of types not asked, answers cut or mended."""
+    for extractor in nlp.extractors:
+        if not extractor.family.prompts:
+            continue
+        c = extractor.prompt_counts()
+        if c["prompts"]:
+            errors.print(f"{c['prompts']} prompts: {c['unplaced']} answered mentions not in the "
+                         f"text (not placed; --show-prompts lists them), {c['unknown_types']} "
+                         f"of a type not asked (dropped), {c['cut']} answers cut at the length "
+                         f"limit, {c['mended']} mended to parse", highlight=False)
 
 
 def _on_ray(input: Path | None, input_format: str, output: Path | None, output_format: str,

@@ -182,6 +182,12 @@ class ShowsPrompts(Protocol):
         """Write one JSON line per prompt to `stream` from now on (None: stop)."""
         ...
 
+    def prompt_counts(self) -> dict[str, int]:
+        """Since the last `predict` began: `prompts` asked, answers `cut` at the length limit,
+        answered mentions `unplaced` (not in the text: reported, never forced onto a span),
+        mentions of `unknown_types` (dropped), answers `mended` to parse."""
+        ...
+
 
 @runtime_checkable
 class OnnxExportable(Protocol):

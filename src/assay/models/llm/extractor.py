@@ -402,6 +402,9 @@ class LLMExtractor(TorchExtractor):
                     "entities": [[p.start + s, p.start + e, t] for s, e, t in spans]},
                     ensure_ascii=False) + "\n")
 
+    def prompt_counts(self) -> dict[str, int]:
+        return dict(self.counts)
+
     def predict(self, docs: Iterable[Document], batch_size: int | None = None
                 ) -> Iterator[Document]:
         """As every family's (`TorchExtractor.predict`), without a module to call when the
