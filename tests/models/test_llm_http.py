@@ -146,13 +146,21 @@ class Scripted(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_GET(self):
+        """`/v1/models`: the server's `models`, or 404 where it has none."""
+        body = b"" if self.server.models is None else json.dumps(self.server.models).encode()
+        self.send_response(404 if self.server.models is None else 200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
     def log_message(self, *args):
         pass
 
 
-def scripted(script: list[tuple[int, bytes]]):
+def scripted(script: list[tuple[int, bytes]], models: dict | None = None):
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Scripted)
-    server.script, server.calls = script, 0
+    server.script, server.calls, server.models = script, 0, models
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/v1"
 
@@ -166,6 +174,26 @@ def test_an_unreadable_answer_is_said():
             backend.generate([MESSAGES], 8)
         with pytest.raises(BackendError, match=r"has no choices\[0\].message.content"):
             backend.generate([MESSAGES], 8)
+    finally:
+        server.shutdown()
+
+
+def test_a_prompt_past_the_servers_context_is_said_before_anything_is_asked():
+    models = {"object": "list", "data": [{"id": "x", "max_model_len": 600}]}
+    server, url = scripted([(200, json.dumps(OK).encode())], models)
+    try:  # the general template's prompt, 400 tokens of text and 512 of answer: past 600
+        with pytest.raises(ValueError, match="past the model's context of 600"):
+            ask(LABELS, model="x", url=url)
+        with pytest.raises(ValueError, match="past the model's context of 900"):
+            ask(LABELS, model="x", url=url, context_length=900)  # the user's word first
+        assert server.calls == 0
+        fits = ask(LABELS, model="x", url=url, source_length=32, target_length=64)
+        assert fits("We used SPSS.").entities == [] and server.calls == 1
+    finally:
+        server.shutdown()
+    server, url = scripted([(200, json.dumps(OK).encode())])  # no /models: not checked
+    try:
+        assert ask(LABELS, model="x", url=url)("We used SPSS.").entities == []
     finally:
         server.shutdown()
 

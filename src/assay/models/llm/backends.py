@@ -12,6 +12,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from assay.errors import BackendError
@@ -163,6 +164,21 @@ class HttpBackend:
         self.client = httpx.Client(timeout=timeout, headers=headers,
                                    limits=httpx.Limits(max_connections=concurrency))
         self.cache = AnswerCache(cache) if cache else None
+
+    @cached_property
+    def context_length(self) -> int | None:
+        """The model's context in tokens as the server's `/models` gives it (vLLM's
+        `max_model_len`, or `context_length`), or None where it does not say or cannot be
+        asked (the first request then says what is wrong)."""
+        try:
+            listed = self.client.get(self.url.removesuffix("/chat/completions") + "/models",
+                                     timeout=10).json()["data"]
+            mine = [m for m in listed if m.get("id") == self.model] or \
+                (listed if len(listed) == 1 else [])
+            return next((m[key] for m in mine for key in ("max_model_len", "context_length")
+                         if isinstance(m.get(key), int)), None)
+        except Exception:  # any failure: the check is skipped, not the extraction
+            return None
 
     def generate(self, conversations: list[list[Message]], max_new_tokens: int,
                  asked: list[str | None] | None = None, structured: bool = True

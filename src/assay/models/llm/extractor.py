@@ -186,13 +186,17 @@ class LLMExtractor(TorchExtractor):
         self._check_context()
 
     def _check_context(self) -> None:
-        """A prompt must fit the model's context with its text and answer: say so if not."""
+        """A prompt must fit the model's context with its text and answer: say so if not.
+        A server's tokens are counted as its prompts are cut: characters / 4."""
+        questions = templates.questions(self.config.template, "", self.labels, self.glosses,
+                                        self.config.domain, self.shots)
         if self.module is None:
-            return
-        context = getattr(self.module.lm.config, "max_position_embeddings", None)
-        overhead = max(self._tokens(chat_text(self.tokenizer, q.messages)) for q in
-                       templates.questions(self.config.template, "", self.labels, self.glosses,
-                                           self.config.domain, self.shots))
+            context = self.config.context_length or self.backend.context_length
+            overhead = max(sum(self._size(m["content"]) for m in q.messages) for q in questions)
+        else:
+            context = getattr(self.module.lm.config, "max_position_embeddings", None)
+            overhead = max(self._tokens(chat_text(self.tokenizer, q.messages))
+                           for q in questions)
         need = overhead + self.config.source_length + self.config.target_length
         if context and need > context:
             raise ValueError(
