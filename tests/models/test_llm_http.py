@@ -148,6 +148,7 @@ class Scripted(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         """`/v1/models`: the server's `models`, or 404 where it has none."""
+        assert self.path == "/v1/models", self.path
         body = b"" if self.server.models is None else json.dumps(self.server.models).encode()
         self.send_response(404 if self.server.models is None else 200)
         self.send_header("Content-Length", str(len(body)))
@@ -182,9 +183,9 @@ def test_a_prompt_past_the_servers_context_is_said_before_anything_is_asked():
     models = {"object": "list", "data": [{"id": "x", "max_model_len": 600}]}
     server, url = scripted([(200, json.dumps(OK).encode())], models)
     try:  # the general template's prompt, 400 tokens of text and 512 of answer: past 600
-        with pytest.raises(ValueError, match="past the model's context of 600"):
+        with pytest.raises(ValueError, match=r"context of 600 \(the server's /models\)"):
             ask(LABELS, model="x", url=url)
-        with pytest.raises(ValueError, match="past the model's context of 900"):
+        with pytest.raises(ValueError, match=r"context of 900 \(model.context_length\)"):
             ask(LABELS, model="x", url=url, context_length=900)  # the user's word first
         assert server.calls == 0
         fits = ask(LABELS, model="x", url=url, source_length=32, target_length=64)

@@ -109,7 +109,8 @@ def run(
     if output is None:
         for doc in nlp.pipe(docs, batch_size=batch_size):
             _print(doc)
-        return _say_prompt_counts(nlp)
+        _say_prompt_counts(nlp)
+        return
     partial = output.with_name(output.name + ".partial")
     done = _done(partial, output_format) if resume else []
     if not resume and formats.exists(partial, output_format):
@@ -140,16 +141,21 @@ def run(
 
 def _say_prompt_counts(nlp) -> None:
     """What a language model's answers came to beyond the entities (on stderr): mentions it
-    gave that are not in the text, of types not asked, answers cut or mended."""
+    gave that are not in the text, of types not asked, answers cut or repaired."""
     for extractor in nlp.extractors:
         if not extractor.family.prompts:
             continue
         c = extractor.prompt_counts()
         if c["prompts"]:
-            errors.print(f"{c['prompts']} prompts: {c['unplaced']} answered mentions not in the "
-                         f"text (not placed; --show-prompts lists them), {c['unknown_types']} "
-                         f"of a type not asked (dropped), {c['cut']} answers cut at the length "
-                         f"limit, {c['mended']} mended to parse", highlight=False)
+            errors.print(f"{_count(c['prompts'], 'prompt')} asked: "
+                         f"{_count(c['unplaced'], 'answered mention')} not in the text (not "
+                         f"placed), {c['unknown_types']} of a type not asked (dropped), "
+                         f"{_count(c['cut'], 'answer')} cut at target_length, "
+                         f"{c['mended']} repaired to parse as JSON", highlight=False)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
 
 
 def _on_ray(input: Path | None, input_format: str, output: Path | None, output_format: str,

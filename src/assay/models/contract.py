@@ -183,9 +183,10 @@ class ShowsPrompts(Protocol):
         ...
 
     def prompt_counts(self) -> dict[str, int]:
-        """Since the last `predict` began: `prompts` asked, answers `cut` at the length limit,
-        answered mentions `unplaced` (not in the text: reported, never forced onto a span),
-        mentions of `unknown_types` (dropped), answers `mended` to parse."""
+        """Of the last `predict` run (each `nlp(text)` is one): `prompts` asked, answers
+        `cut` at the length limit, answered mentions `unplaced` (not in the text: reported,
+        never forced onto a span), mentions of `unknown_types` (dropped), answers `mended`
+        to parse."""
         ...
 
 

@@ -168,15 +168,17 @@ class HttpBackend:
     @cached_property
     def context_length(self) -> int | None:
         """The model's context in tokens as the server's `/models` gives it (vLLM's
-        `max_model_len`, or `context_length`), or None where it does not say or cannot be
-        asked (the first request then says what is wrong)."""
+        `max_model_len`, or `context_length`), or None where it does not say (llama.cpp,
+        Ollama, TGI) or cannot be asked: then prompts go unchecked, and the server's own
+        answer to one too long is the error."""
         try:
-            listed = self.client.get(self.url.removesuffix("/chat/completions") + "/models",
-                                     timeout=10).json()["data"]
+            response = self.client.get(self.url.removesuffix("/chat/completions") + "/models",
+                                       timeout=min(10.0, self.client.timeout.read or 10.0))
+            listed = response.json()["data"] if response.status_code == 200 else []
             mine = [m for m in listed if m.get("id") == self.model] or \
                 (listed if len(listed) == 1 else [])
             return next((m[key] for m in mine for key in ("max_model_len", "context_length")
-                         if isinstance(m.get(key), int)), None)
+                         if type(m.get(key)) is int and m[key] > 0), None)
         except Exception:  # any failure: the check is skipped, not the extraction
             return None
 

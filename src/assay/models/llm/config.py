@@ -29,10 +29,11 @@ class LLMConfig(BaseModel):
     retries: int = Field(2, ge=0, description="tries again after a connection error, a "
                          "timeout, HTTP 429 or 5xx")
     concurrency: int = Field(4, ge=1, description="requests in flight at once")
-    context_length: int | None = Field(None, ge=64, description="a server's context in tokens, "
-                                       "to check that a prompt fits (a local model's is read "
-                                       "from its config); unset: what the server's /models "
-                                       "says (vLLM's max_model_len), else unchecked")
+    context_length: int | None = Field(None, ge=64, description="the model's context in "
+                                       "tokens, to check that a prompt fits; unset: a local "
+                                       "model's config says it, a server's /models where it "
+                                       "does (vLLM's max_model_len), else it goes unchecked "
+                                       "(llama.cpp, Ollama: give their context size here)")
     cache: str | None = Field(None, description="a SQLite file of answers, keyed by model, "
                               "prompt and decoding settings (HTTP backend)")
     api_key_env: str = Field("OPENAI_API_KEY", description="the environment variable holding "

@@ -30,6 +30,7 @@ from assay.text.units import unit_spans
 DEMONSTRATIONS = "demonstrations.json"
 ANSWERS = "answers.json"
 CHARS_PER_TOKEN = 4  # how a server's prompts are cut when no local tokenizer counts tokens
+CHAT_TOKENS = 4  # a message's role markers in a server's chat template, at the least
 
 
 @dataclass
@@ -187,24 +188,34 @@ class LLMExtractor(TorchExtractor):
 
     def _check_context(self) -> None:
         """A prompt must fit the model's context with its text and answer: say so if not.
-        A server's tokens are counted as its prompts are cut: characters / 4."""
+        A server's tokens are estimated as its prompts are cut (characters / 4, and a few a
+        message for the chat template): a lower bound, not a count."""
         questions = templates.questions(self.config.template, "", self.labels, self.glosses,
                                         self.config.domain, self.shots)
-        if self.module is None:
-            context = self.config.context_length or self.backend.context_length
-            overhead = max(sum(self._size(m["content"]) for m in q.messages) for q in questions)
+        if self.config.context_length:
+            context, said = self.config.context_length, "model.context_length"
+        elif self.module is None:
+            context, said = self.backend.context_length, "the server's /models"
         else:
             context = getattr(self.module.lm.config, "max_position_embeddings", None)
+            said = "the model's max_position_embeddings"
+        if self.module is None:
+            overhead = max(sum(self._size(m["content"]) + CHAT_TOKENS for m in q.messages)
+                           for q in questions)
+            takes = f"about {overhead}"
+        else:
             overhead = max(self._tokens(chat_text(self.tokenizer, q.messages))
                            for q in questions)
+            takes = str(overhead)
         need = overhead + self.config.source_length + self.config.target_length
         if context and need > context:
             raise ValueError(
                 f"the {self.config.template} prompt for {len(self.labels)} types and "
-                f"{len(self.shots)} demonstrations takes {overhead} tokens; with source_length "
-                f"{self.config.source_length} and target_length {self.config.target_length} "
-                f"that is {need}, past the model's context of {context}: ask for fewer types, "
-                "use fewer shots or shorten source_length")
+                f"{len(self.shots)} demonstrations takes {takes} tokens; with "
+                f"source_length {self.config.source_length} and target_length "
+                f"{self.config.target_length} that is {need}, past the context of {context} "
+                f"({said}): ask for fewer types, use fewer shots, or lower source_length or "
+                "target_length")
 
     def _tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False)["input_ids"])
