@@ -117,6 +117,14 @@ def test_the_biomed_model_is_shipped_small_and_finds_chemicals_and_diseases():
     assert {("Naloxone", "Chemical"), ("hypotension", "Disease"), ("clonidine", "Chemical")} <= found
 
 
+def test_the_biomed_model_gives_nested_mentions_on_genia_style_text():
+    text = "IL-2 gene expression requires NF-kappa B in human T cells."
+    doc = assay.load("biomed")(text)
+    found = {(text[e.start:e.end], e.label) for e in doc.entities}
+    assert {("IL-2", "protein"), ("IL-2 gene", "DNA")} <= found  # one inside the other
+    assert any(label == "cell_type" for _, label in found)
+
+
 def test_software_roles_says_which_software_a_paper_used_and_which_it_created():
     roles = assay.load("software-roles")
     doc = roles("Statistical analyses were performed with SPSS 22 (IBM). We developed "
