@@ -342,7 +342,9 @@ def five_corpus_choice() -> list[str]:
             "GENIA, which has none). What each "
             "would add to the heads and tokenizer in half precision: rank-16 adapters on every "
             "linear layer of MiniLM are 0.66M parameters (1.3 MB), rank 64's 2.65M (5.3 MB), "
-            "the whole encoder 22.6M (45 MB).", "", *table,
+            "the whole encoder 22.6M (45 MB). Rank 64 and the whole encoder ran side by side, "
+            "one thread each; the rank-16 run, in an earlier session beside other runs and the "
+            "checks of a stop (its s/epoch is not theirs to compare).", "", *table,
             "| best peer | trained on the corpus alone | " + " | ".join(best)
             + " | – | – | – | – |", "",
             f"Shipped now as `biomed`: `{shipped}` ({shipping['size_mb']} MB; "
