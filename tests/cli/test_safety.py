@@ -117,6 +117,7 @@ def test_a_killed_write_leaves_the_previous_file_whole(tmp_path):
 class FakeModel:
     """Stands for a loaded model: each document comes back with one entity; after `stop_at`
     documents, Ctrl-C."""
+    extractors = ()  # as a Pipeline's: none of them prompts a language model
 
     def __init__(self, stop_at=None):
         self.stop_at = stop_at
