@@ -1,6 +1,7 @@
 """bench/results/transition.md: the `transition` family (SRU-NER) on BC5CDR and GENIA, the
 global-prediction test on two half-annotated halves of BC5CDR, one model on four corpora (the
-shipped `biomed`) and the same with GENIA as a fifth, LoRA against the whole encoder, CoNLL-2003, the same Mix with the `span` family, and its speed beside `joint`.
+shipped `biomed`) and the same with GENIA as a fifth, LoRA against the whole encoder,
+CoNLL-2003, the same Mix with the `span` family, and its speed beside `joint`.
 Made from records only (`bench/report.py` writes it)."""
 from __future__ import annotations
 
@@ -41,8 +42,8 @@ def _table(rows: list[tuple[str, str]], labels: tuple[str, ...], scores: str = "
             [record for _, record in made])
 
 
-def _dev(name: str) -> dict:
-    return named(name)[0].results["dev"]["entities_strict"]["per_label_f1"]
+def _dev(name: str, scores: str = "entities_strict") -> dict:
+    return named(name)[0].results["dev"][scores]["per_label_f1"]
 
 
 def claims() -> list[str]:
@@ -321,7 +322,7 @@ def five_corpus_choice() -> list[str]:
     rows = [(name, what) for name, what in FIVE if recorded(name)[0]]
     if len(rows) < 2:
         return []
-    labels = tuple(sorted(_dev_disjoint(rows[0][0])))
+    labels = tuple(sorted(_dev(rows[0][0], "disjoint")))
     table, records = _table(rows, labels, "disjoint")
     best = []
     for name in labels:
@@ -331,7 +332,7 @@ def five_corpus_choice() -> list[str]:
         scored = [p.results["dev"]["entities_strict"]["per_label_f1"][label]
                   for p in peers if p]
         best.append(f"{max(scored):.4f}" if scored else "–")
-    shipping = json.loads((ROOT / "src/assay/zoo/biomed/shipping.json").read_text())
+    shipping = _shipping("biomed")
     shipped = re.sub(r"-s\d+$", "", shipping["sources"][0].rsplit("/", 1)[-1])
     return ["## The five-corpus model three ways: which could ship", "",
             f"`{WITH_GENIA}`'s recipe (five corpora, 10 epochs, patience 3) with its encoder "
@@ -353,17 +354,13 @@ def five_corpus_choice() -> list[str]:
             *[f"- `{r.command}` ({r.device.describe()}, {r.date})" for r in records], ""]
 
 
-def _dev_disjoint(name: str) -> dict:
-    return named(name)[0].results["dev"]["disjoint"]["per_label_f1"]
-
-
 WHOLE = "bc5cdr-transition-full"
 AGAIN = "bc5cdr-transition-lora"  # the LoRA recipe at a commit after 723766e
 
 
-def _shipped_mb(name: str) -> float:
-    """The size of a shipped model's folder, as its shipping.json says."""
-    return json.loads((ROOT / "src/assay/zoo" / name / "shipping.json").read_text())["size_mb"]
+def _shipping(name: str) -> dict:
+    """A shipped model's shipping.json: what it was packaged from, its size, its dev scores."""
+    return json.loads((ROOT / "src/assay/zoo" / name / "shipping.json").read_text())
 
 
 def lora_or_whole() -> list[str]:
@@ -389,5 +386,5 @@ def lora_or_whole() -> list[str]:
             "was on another machine (see its row's commands), so its s/epoch is not this "
             "one's. A model of the whole encoder ships every encoder weight (MiniLM: 22.7M "
             "parameters, about 45 MB in half precision), where the shipped `biomed`, adapters, "
-            f"heads and tokenizer, takes {_shipped_mb('biomed')} MB.", "", *table, "",
+            f"heads and tokenizer, takes {_shipping('biomed')['size_mb']} MB.", "", *table, "",
             *[f"- `{r.command}` ({r.device.describe()}, {r.date})" for r in records[1:]], ""]
