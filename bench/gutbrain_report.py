@@ -36,10 +36,12 @@ def calibration(record: Record) -> str:
     for setting, title in (("pipeline", "End to end (span NER, then docre)"),
                            ("gold_entities", "Over the gold entities")):
         s = r[setting]
+        top_k = [(k.rsplit("_top", 1), x) for k, x in s.items() if "_top" in k]
         lines += [f"## {title}", "", *HEADER, row("0.5 (ATLOP)", s["atlop"]),
-                  row("0.5, top 1 a pair", s["atlop_top1"]), row(f"{chosen} (chosen)",
-                                                                 s["chosen"]),
-                  row(f"{chosen}, top 1 a pair", s["chosen_top1"]), ""]
+                  *[row(f"0.5, top {k} a pair", x) for (n, k), x in top_k if n == "atlop"],
+                  row(f"{chosen} (chosen)", s["chosen"]),
+                  *[row(f"{chosen}, top {k} a pair", x) for (n, k), x in top_k
+                    if n == "chosen"], ""]
         if setting == "pipeline":
             ner = s["atlop"]["NER"]
             lines += [f"NER (span) on the carve: micro P {ner['micro_p']:.3f}, R "
@@ -80,7 +82,9 @@ TIERS = {"gutbrain-span-dev60": ("platinum + gold", "gutbrain-calibrate"),
 # silver-trained NER
 RELATION_TIERS = {"gutbrain-atlop-dev60": ("platinum + gold", "gutbrain-calibrate-silver"),
                   "gutbrain-atlop-silver-dev60": ("platinum + gold, silver at weight 0.5",
-                                                  "gutbrain-calibrate-silver-re")}
+                                                  "gutbrain-calibrate-silver-re"),
+                  "gutbrain-atlop-bronze-dev60": ("platinum + gold, silver at 0.5, bronze at "
+                                                  "0.25", "gutbrain-calibrate-bronze-re")}
 
 
 # the span NER threshold chosen on the carve for the shipped span model, then end to end
