@@ -42,6 +42,15 @@ def resolve_model(name_or_path: str | Path) -> Path:
                             f"({', '.join(shipped_models()) or 'none'}) nor a model directory")
 
 
+def prompt_counts(extractors: Iterable[Extractor]) -> dict[str, int] | None:
+    """What the language models among `extractors` answered in their last run, summed
+    (`ShowsPrompts.prompt_counts`); None when none of them prompts one."""
+    prompting = [e.prompt_counts() for e in extractors if e.family.prompts]
+    if not prompting:
+        return None
+    return {key: sum(c[key] for c in prompting) for key in prompting[0]}
+
+
 class Pipeline:
     """Extractors run in turn over documents (span NER then docre, say)."""
 

@@ -28,6 +28,7 @@ from typing import Callable
 from assay import formats
 from assay.errors import FormatError, Problems
 from assay.formats.base import replaced
+from assay.pipeline import prompt_counts
 
 MANIFEST = "shards.json"
 
@@ -117,14 +118,16 @@ class ShardWorker:
         self.batch_size, self.lenient = s["batch_size"], s["lenient"]
 
     def __call__(self, batch: dict) -> dict:
-        out = {"index": [], "documents": [], "skipped": [], "seconds": [], "error": []}
+        out = {"index": [], "documents": [], "skipped": [], "seconds": [], "error": [],
+               "prompt_counts": []}
         for i in range(len(batch["index"])):
             shard = Shard(*(int(batch[k][i]) for k in ("index", "start", "end", "first_line",
                                                        "documents")))
             began = time.perf_counter()
             written, skipped, error = self._extract(shard)
+            counts = json.dumps(prompt_counts(self.nlp.extractors)) if written else "null"
             for key, value in zip(out, (shard.index, written, skipped,
-                                        time.perf_counter() - began, error)):
+                                        time.perf_counter() - began, error, counts)):
                 out[key].append(value)
         return out
 
@@ -155,6 +158,8 @@ class Outcome:
     skipped: int         # bad lines left out (lenient)
     errors: list[str]    # shards that failed, each its one line
     seconds: float
+    #: what a language model's answers came to over the shards written (None: no model prompts)
+    prompt_counts: dict[str, int] | None = None
 
 
 RETRIES = 3  # times a shard is tried again after its worker dies
@@ -199,6 +204,10 @@ def extract(input: Path, folder: Path, model: str, format: str = "jsonl",
             for row in results.iter_rows():
                 outcome.written += int(row["documents"])
                 outcome.skipped += int(row["skipped"])
+                counts = json.loads(row["prompt_counts"])
+                if counts:
+                    outcome.prompt_counts = {k: v + (outcome.prompt_counts or {}).get(k, 0)
+                                             for k, v in counts.items()}
                 if row["error"]:
                     outcome.errors.append(f"shard {int(row['index'])}: {row['error']}")
                 if progress is not None:

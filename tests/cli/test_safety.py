@@ -156,6 +156,28 @@ def test_an_interrupted_extract_keeps_what_was_done_and_resume_goes_on(tmp_path,
     assert not partial.exists()
 
 
+class Prompting:
+    """Stands for a language-model extractor: what its answers came to so far."""
+    family = SimpleNamespace(prompts=True)
+
+    def prompt_counts(self):
+        return {"prompts": 4, "unplaced": 1, "unknown_types": 2, "cut": 0, "mended": 3}
+
+
+def test_an_interrupted_extract_still_says_what_the_language_model_answered(tmp_path,
+                                                                            monkeypatch):
+    import assay.pipeline
+
+    model = FakeModel(stop_at=2)
+    model.extractors = (Prompting(),)
+    monkeypatch.setattr(assay.pipeline, "load", lambda *a, **k: model)
+    result = invoke("extract", "--input", papers(tmp_path / "papers", 5), "--output",
+                    tmp_path / "found.jsonl")
+    assert result.exit_code == 130 and "interrupted: 2 of 5" in result.output
+    assert "4 prompts asked: 1 answered mention not in the text" in result.output
+    assert "3 repaired to parse" in result.output
+
+
 def test_an_extract_into_a_folder_format_goes_on_and_replaces_an_earlier_output(tmp_path, monkeypatch):
     import assay.pipeline
 

@@ -256,6 +256,22 @@ def test_extract_shows_prompts_of_a_trained_llm_and_asks_an_untrained_one(llm, l
     assert result.exit_code != 0 and "prompts no language model" in result.output
 
 
+def test_a_ray_shard_says_what_the_language_model_answered(llm, tmp_path):
+    from assay.ray_extract import ShardWorker, cut
+
+    source = tmp_path / "in.jsonl"
+    formats.write([Document(d.id, d.text) for d in formats.read(SAMPLE, "jsonl")][:3], source,
+                  "jsonl")
+    shard, = cut(source, 8)
+    worker = type("Worker", (ShardWorker,), {"settings": dict(
+        model=str(llm), runtime="torch", labels=None, input=str(source),
+        folder=str(tmp_path), format="jsonl", batch_size=None, lenient=False, threads=1)})()
+    out = worker({k: [v] for k, v in vars(shard).items()})
+    assert out["documents"] == [3] and out["error"] == [""]
+    counts = json.loads(out["prompt_counts"][0])
+    assert counts == worker.nlp.extractors[0].prompt_counts() and counts["prompts"] >= 3
+
+
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 ANSWERISH = st.text(alphabet=st.sampled_from(list("[]{}'\",: \\\nEWTaskMethod`json")) | st.characters(),

@@ -77,7 +77,7 @@ def run(
     when complete; interrupted (Ctrl-C, SIGTERM), the documents done are written to
     OUTPUT.partial, and --resume goes on from them.
     """
-    from assay.pipeline import load
+    from assay.pipeline import load, prompt_counts
 
     if output_format not in formats.FORMATS:
         fail(f"unknown --output-format {output_format!r}; known: {', '.join(formats.FORMATS)}")
@@ -109,7 +109,7 @@ def run(
     if output is None:
         for doc in nlp.pipe(docs, batch_size=batch_size):
             _print(doc)
-        _say_prompt_counts(nlp)
+        _say_prompt_counts(prompt_counts(nlp.extractors))
         return
     partial = output.with_name(output.name + ".partial")
     done = _done(partial, output_format) if resume else []
@@ -121,6 +121,8 @@ def run(
         console.print(f"resuming: {len(done)} documents done in {partial}", highlight=False)
     written, interrupted = _write(iter(nlp.pipe(docs, batch_size=batch_size)), done, partial,
                                   output_format, total - len(done), show=input is not None)
+    if interrupted:
+        _say_prompt_counts(prompt_counts(nlp.extractors))  # the prompts asked before the stop
     if interrupted and not written:
         formats.remove(partial, output_format)
         errors.print("[yellow]interrupted before any document was done; nothing written"
@@ -136,22 +138,18 @@ def run(
     except FormatError as err:
         fail(str(err))
     console.print(f"wrote {written} documents to {output} ({output_format})")
-    _say_prompt_counts(nlp)
+    _say_prompt_counts(prompt_counts(nlp.extractors))
 
 
-def _say_prompt_counts(nlp) -> None:
+def _say_prompt_counts(c: dict[str, int] | None) -> None:
     """What a language model's answers came to beyond the entities (on stderr): mentions it
     gave that are not in the text, of types not asked, answers cut or repaired."""
-    for extractor in nlp.extractors:
-        if not extractor.family.prompts:
-            continue
-        c = extractor.prompt_counts()
-        if c["prompts"]:
-            errors.print(f"{_count(c['prompts'], 'prompt')} asked: "
-                         f"{_count(c['unplaced'], 'answered mention')} not in the text (not "
-                         f"placed), {c['unknown_types']} of a type not asked (dropped), "
-                         f"{_count(c['cut'], 'answer')} cut at target_length, "
-                         f"{c['mended']} repaired to parse as JSON", highlight=False)
+    if c and c["prompts"]:
+        errors.print(f"{_count(c['prompts'], 'prompt')} asked: "
+                     f"{_count(c['unplaced'], 'answered mention')} not in the text (not "
+                     f"placed), {c['unknown_types']} of a type not asked (dropped), "
+                     f"{_count(c['cut'], 'answer')} cut at target_length, "
+                     f"{c['mended']} repaired to parse as JSON", highlight=False)
 
 
 def _count(n: int, thing: str) -> str:
@@ -196,6 +194,7 @@ def _on_ray(input: Path | None, input_format: str, output: Path | None, output_f
     console.print(f"wrote {outcome.written} documents to {output} in "
                   f"{outcome.shards - outcome.done_before - len(outcome.errors)} shards "
                   f"({output_format}, {outcome.seconds:.1f} s)", highlight=False)
+    _say_prompt_counts(outcome.prompt_counts)
     if outcome.errors:
         fail(f"{len(outcome.errors)} shards failed, the first: {outcome.errors[0]}; fix the "
              "input and run again: the shards written are kept")
