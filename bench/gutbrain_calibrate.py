@@ -182,8 +182,8 @@ def main() -> None:
             "by_threshold": {str(t): summary(scores(dev, kept(predicted, t))) for t in GRID},
             "atlop": summary(scores(dev, kept(predicted, ATLOP))),
             "chosen": summary(scores(dev, kept(predicted, chosen))),
-            **{f"{name}_top{k}": summary(scores(dev, kept(predicted, t, top_k=k)))
-               for name, t in (("atlop", ATLOP), ("chosen", chosen)) for k in TOP_K}}
+            **{f"{rule}_top{k}": summary(scores(dev, kept(predicted, t, top_k=k)))
+               for rule, t in (("atlop", ATLOP), ("chosen", chosen)) for k in TOP_K}}
     if args.dev_ids == CARVE:  # the old carve lies inside this one, not inside a fold
         old = listed_ids(OLD_CARVE)
         old_dev = [d for d in dev if d.id in old]

@@ -23,6 +23,12 @@ HEADER = ["| threshold | " + " | ".join(f"{t} P / R / F1 (predicted of gold)"
           "|---|---|---|---|"]
 
 
+def _top_k(s: dict, rule: str, threshold) -> list[str]:
+    """The rows of ATLOP's top-k at the rule's threshold (`{rule}_top{k}`), k ascending."""
+    return [row(f"{threshold}, top {key.rsplit('_top', 1)[1]} a pair", x)
+            for key, x in s.items() if key.startswith(f"{rule}_top")]
+
+
 def calibration(record: Record) -> str:
     r = record.results
     chosen, cv = r["chosen_threshold"], r["cross_validated"]
@@ -36,12 +42,9 @@ def calibration(record: Record) -> str:
     for setting, title in (("pipeline", "End to end (span NER, then docre)"),
                            ("gold_entities", "Over the gold entities")):
         s = r[setting]
-        top_k = [(k.rsplit("_top", 1), x) for k, x in s.items() if "_top" in k]
         lines += [f"## {title}", "", *HEADER, row("0.5 (ATLOP)", s["atlop"]),
-                  *[row(f"0.5, top {k} a pair", x) for (n, k), x in top_k if n == "atlop"],
-                  row(f"{chosen} (chosen)", s["chosen"]),
-                  *[row(f"{chosen}, top {k} a pair", x) for (n, k), x in top_k
-                    if n == "chosen"], ""]
+                  *_top_k(s, "atlop", "0.5"), row(f"{chosen} (chosen)", s["chosen"]),
+                  *_top_k(s, "chosen", chosen), ""]
         if setting == "pipeline":
             ner = s["atlop"]["NER"]
             lines += [f"NER (span) on the carve: micro P {ner['micro_p']:.3f}, R "

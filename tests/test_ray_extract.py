@@ -23,6 +23,16 @@ def test_shards_cover_the_input_byte_for_byte(tmp_path):
     assert data[shards[1].start:].decode().splitlines()[0] == lines[5].strip()
 
 
+def test_the_shards_prompt_counts_are_added_and_a_shard_without_any_is_left_out():
+    from assay.pipeline import summed
+
+    one = {"prompts": 4, "unplaced": 1, "unknown_types": 0, "cut": 2, "mended": 0}
+    two = {"prompts": 3, "unplaced": 0, "unknown_types": 5, "cut": 0, "mended": 1}
+    assert summed([one, None, two]) == {"prompts": 7, "unplaced": 1, "unknown_types": 5,
+                                        "cut": 2, "mended": 1}
+    assert summed([None, None]) is None and summed([]) is None
+
+
 def test_a_folder_of_another_run_is_refused(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text('{"id": "a", "text": "x"}\n')

@@ -45,10 +45,13 @@ def resolve_model(name_or_path: str | Path) -> Path:
 def prompt_counts(extractors: Iterable[Extractor]) -> dict[str, int] | None:
     """What the language models among `extractors` answered in their last run, summed
     (`ShowsPrompts.prompt_counts`); None when none of them prompts one."""
-    prompting = [e.prompt_counts() for e in extractors if e.family.prompts]
-    if not prompting:
-        return None
-    return {key: sum(c[key] for c in prompting) for key in prompting[0]}
+    return summed(e.prompt_counts() for e in extractors if e.family.prompts)
+
+
+def summed(counts: Iterable[dict[str, int] | None]) -> dict[str, int] | None:
+    """Prompt counts added key by key (Nones left out); None when there are none to add."""
+    kept = [c for c in counts if c is not None]
+    return {key: sum(c[key] for c in kept) for key in kept[0]} if kept else None
 
 
 class Pipeline:

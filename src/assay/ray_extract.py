@@ -28,7 +28,7 @@ from typing import Callable
 from assay import formats
 from assay.errors import FormatError, Problems
 from assay.formats.base import replaced
-from assay.pipeline import prompt_counts
+from assay.pipeline import prompt_counts, summed
 
 MANIFEST = "shards.json"
 
@@ -158,7 +158,8 @@ class Outcome:
     skipped: int         # bad lines left out (lenient)
     errors: list[str]    # shards that failed, each its one line
     seconds: float
-    #: what a language model's answers came to over the shards written (None: no model prompts)
+    #: what a language model's answers came to over the shards this run wrote (None: no model
+    #: prompts, or no shard was written)
     prompt_counts: dict[str, int] | None = None
 
 
@@ -204,10 +205,8 @@ def extract(input: Path, folder: Path, model: str, format: str = "jsonl",
             for row in results.iter_rows():
                 outcome.written += int(row["documents"])
                 outcome.skipped += int(row["skipped"])
-                counts = json.loads(row["prompt_counts"])
-                if counts:
-                    outcome.prompt_counts = {k: v + (outcome.prompt_counts or {}).get(k, 0)
-                                             for k, v in counts.items()}
+                outcome.prompt_counts = summed([outcome.prompt_counts,
+                                                json.loads(row["prompt_counts"])])
                 if row["error"]:
                     outcome.errors.append(f"shard {int(row['index'])}: {row['error']}")
                 if progress is not None:

@@ -175,6 +175,7 @@ def test_an_interrupted_extract_still_says_what_the_language_model_answered(tmp_
                     tmp_path / "found.jsonl")
     assert result.exit_code == 130 and "interrupted: 2 of 5" in result.output
     assert "4 prompts asked: 1 answered mention not in the text" in result.output
+    assert result.output.count("prompts asked") == 1
     assert "3 repaired to parse" in result.output
 
 

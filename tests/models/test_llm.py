@@ -266,10 +266,15 @@ def test_a_ray_shard_says_what_the_language_model_answered(llm, tmp_path):
     worker = type("Worker", (ShardWorker,), {"settings": dict(
         model=str(llm), runtime="torch", labels=None, input=str(source),
         folder=str(tmp_path), format="jsonl", batch_size=None, lenient=False, threads=1)})()
-    out = worker({k: [v] for k, v in vars(shard).items()})
+    shown = tmp_path / "prompts.jsonl"
+    with open(shown, "w", encoding="utf-8") as transcript:
+        worker.nlp.extractors[0].show_prompts(transcript)
+        out = worker({k: [v] for k, v in vars(shard).items()})
     assert out["documents"] == [3] and out["error"] == [""]
     counts = json.loads(out["prompt_counts"][0])
-    assert counts == worker.nlp.extractors[0].prompt_counts() and counts["prompts"] >= 3
+    lines = [json.loads(line) for line in shown.read_text().splitlines()]
+    assert counts["prompts"] == len(lines) >= 3
+    assert counts["unplaced"] == sum(len(line["not_in_text"]) for line in lines)
 
 
 from hypothesis import given, settings, strategies as st  # noqa: E402
