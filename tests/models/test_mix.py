@@ -64,25 +64,30 @@ def test_a_mix_reads_each_source_with_what_it_annotates(tmp_path, encoder):
     assert read_sources(recipe.data, say=said.append)[0].annotates == [EVERYTHING, EVERYTHING]
 
 
-def test_span_never_prompts_a_type_its_window_source_does_not_annotate(tmp_path, encoder):
+def test_span_prompts_every_type_but_scores_only_those_its_window_source_annotates(
+        tmp_path, encoder):
     recipe = load_recipe(mix_recipe(tmp_path, encoder, TINY["span"]["plain"]))
     data, _ = read_sources(recipe.data, say=lambda _: None)
     span = family("span").extractor.create(recipe.model_config_object(),
                                            Schema.from_documents(data.docs))
-    seen = {0: set(), 1: set()}
+    scored = {0: set(), 1: set()}
     for annotated in (data.annotated, [EVERYTHING] * len(data.docs)):
         examples = span.examples(data.docs, annotated)
         for seed in range(5):
             for batch in span.batches(examples, 4, seed=seed):
-                for window, types in zip(batch["examples"], batch["types"]):
+                for b, (window, types) in enumerate(zip(batch["examples"], batch["types"])):
                     source = data.source[window.doc]
-                    prompted = {span.labels[t] for t in types}
+                    # every type the source does not annotate is prompted, as at prediction
+                    assert set(range(len(span.labels))) - set(window.gold["annotated"]) \
+                        <= set(types)
+                    losing = {span.labels[t] for t, s in zip(types, batch["scored"][b]) if s}
+                    assert not batch["targets"][b][:, ~batch["scored"][b]].any()
                     if annotated is data.annotated:
-                        assert prompted <= data.annotates[source].entities
-                    seen[source] |= prompted
-    # with every type annotated, the other source's types are prompted as negatives: the
+                        assert losing <= data.annotates[source].entities
+                    scored[source] |= losing
+    # with every type annotated, the other source's types are scored as negatives: the
     # check above is what the Mix changes
-    assert seen[1] & set(NAMES) and seen[0] & set(ATTRIBUTES)
+    assert scored[1] & set(NAMES) and scored[0] & set(ATTRIBUTES)
 
 
 def test_joint_never_pushes_down_an_unannotated_type_outside_gold_entities(encoder):

@@ -92,8 +92,9 @@ class SpanExtractor(TorchExtractor):
     def batches(self, windows: list[Window], batch_size: int, seed: int | None = None
                 ) -> Iterator[dict]:
         """Batches of windows of similar length. With a seed (training), each window prompts
-        its own types, its gold ones and a sampled share of the others its source annotates
-        (a type it does not annotate is never a negative there), in shuffled order."""
+        its gold types, a sampled share of the others its source annotates, and every type its
+        source does not annotate (prompted as at prediction, where all types are, but never
+        scored: no loss, so never a negative there), in shuffled order."""
         rng = random.Random(seed)
         everything = list(range(len(self.labels)))
         for group in length_batches(windows, batch_size, seed, rng):
@@ -105,6 +106,9 @@ class SpanExtractor(TorchExtractor):
         positive = {t for types in window.gold["spans"].values() for t in types}
         others = [t for t in window.gold["annotated"] if t not in positive]
         types = sorted(positive) + rng.sample(others, round(self.config.negatives * len(others)))
+        # a model that only ever saw one type a prompt (a corpus annotating one) learns little
+        # of prompts of several, which is what prediction asks
+        types += [t for t in range(len(self.labels)) if t not in window.gold["annotated"]]
         rng.shuffle(types)
         return types
 
@@ -146,6 +150,9 @@ class SpanExtractor(TorchExtractor):
         batch["examples"], batch["types"], batch["span_list"] = windows, types, spans
         if windows[0].gold:
             targets = torch.zeros(len(windows), n_spans, n_types)
+            batch["scored"] = torch.tensor(  # the prompted types the window's source annotates
+                [[t in w.gold["annotated"] for t in c] + [False] * (n_types - len(c))
+                 for w, c in zip(windows, types)], device=self.device)
             for b, (w, chosen) in enumerate(zip(windows, types)):
                 column = {t: k for k, t in enumerate(chosen)}
                 index = {span: s for s, span in enumerate(spans[b])}
@@ -156,9 +163,9 @@ class SpanExtractor(TorchExtractor):
         return batch
 
     def training_step(self, batch: dict) -> dict[str, torch.Tensor]:
-        """Binary cross-entropy over every (span, prompted type) of the batch."""
+        """Binary cross-entropy over every (span, prompted type the source annotates)."""
         logits = self.module(batch)
-        mask = batch["span_mask"].unsqueeze(-1) & batch["type_mask"].unsqueeze(1)
+        mask = batch["span_mask"].unsqueeze(-1) & batch["scored"].unsqueeze(1)
         if not mask.any():  # no type prompted in the whole batch: nothing to learn from
             loss = logits.sum() * 0.0
         else:
