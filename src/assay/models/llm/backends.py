@@ -155,11 +155,12 @@ class HttpBackend:
 
     def __init__(self, url: str, model: str, timeout: float = 60.0, retries: int = 2,
                  concurrency: int = 4, cache: Path | None = None, api_key: str | None = None,
-                 top_p: float = 0.95):
+                 top_p: float = 0.95, extra_body: dict | None = None):
         import httpx
 
         self.url = url.rstrip("/") + "/chat/completions"
         self.model, self.retries, self.concurrency, self.top_p = model, retries, concurrency, top_p
+        self.extra_body = extra_body or {}
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self.client = httpx.Client(timeout=timeout, headers=headers,
                                    limits=httpx.Limits(max_connections=concurrency))
@@ -193,8 +194,9 @@ class HttpBackend:
 
     def ask(self, messages: list[Message], max_new_tokens: int, asked: str | None = None,
             structured: bool = True) -> Answer:
-        request = {"model": self.model, "messages": messages, "temperature": 0.0,
-                   "top_p": self.top_p, "max_tokens": max_new_tokens, "logprobs": True}
+        request = {**self.extra_body, "model": self.model, "messages": messages,
+                   "temperature": 0.0, "top_p": self.top_p, "max_tokens": max_new_tokens,
+                   "logprobs": True}
         key = AnswerCache.key(request) if self.cache else ""
         if self.cache and (cached := self.cache.get(key)):
             return cached

@@ -3,7 +3,7 @@ the paper's: greedy decoding with top-p 0.95, source length 400, target length 5
 16, alpha 32, dropout 0.05 (train with lr 5e-5, 10 epochs, batch 2: `configs/scierc-llm-lora.toml`)."""
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -59,6 +59,12 @@ class LLMConfig(BaseModel):
                                "meta `llm.cut`, a training target longer is left out and counted")
     top_p: float = Field(0.95, gt=0, le=1, description="sent to servers with temperature 0; "
                          "local decoding is greedy")
+    extra_body: dict[str, Any] = Field(
+        default_factory=lambda: {"repeat_penalty": 1.0, "repetition_penalty": 1.0},
+        description="fields added to each request to a server: by default its repetition "
+        "penalty off (llama.cpp's `repeat_penalty`, 1.1 unless sent; vLLM's and TGI's "
+        "`repetition_penalty`), as greedy decoding has none; {} for a server that refuses "
+        "fields it does not know")
     lora_rank: int = Field(16, ge=0, description="LoRA adapters of this rank when fine-tuning "
                            "(0: every weight is tuned)")
     lora_alpha: float = Field(32.0, gt=0)

@@ -55,7 +55,7 @@ class Prompt:
 def http_backend(config: LLMConfig) -> HttpBackend:
     return HttpBackend(config.url, config.model, config.timeout, config.retries,
                        config.concurrency, Path(config.cache) if config.cache else None,
-                       os.environ.get(config.api_key_env), config.top_p)
+                       os.environ.get(config.api_key_env), config.top_p, config.extra_body)
 
 
 def make_backend(model: str = "smollm2", url: str | None = None, **settings):
