@@ -124,6 +124,15 @@ def test_the_biomed_model_is_shipped_small_and_finds_chemicals_and_diseases():
     assert {("Naloxone", "Chemical"), ("hypotension", "Disease"), ("clonidine", "Chemical")} <= found
 
 
+def test_the_biomed_model_gives_nested_mentions_on_genia_style_text():
+    text = "Glucocorticoid receptor mRNA levels were reduced in Jurkat cells."
+    doc = assay.load("biomed")(text)
+    found = {(text[e.start:e.end], e.label) for e in doc.entities}
+    # one inside the other, and the outer one a Gene too: each corpus's types learned apart
+    assert {("Glucocorticoid receptor", "protein"), ("Glucocorticoid receptor mRNA", "RNA"),
+            ("Glucocorticoid receptor mRNA", "Gene"), ("Jurkat cells", "cell_line")} <= found
+
+
 def test_software_roles_says_which_software_a_paper_used_and_which_it_created():
     roles = assay.load("software-roles")
     doc = roles("Statistical analyses were performed with SPSS 22 (IBM). We developed "
