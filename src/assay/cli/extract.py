@@ -123,15 +123,14 @@ def run(
                                   output_format, total - len(done), show=input is not None)
     if interrupted:
         _say_prompt_counts(prompt_counts(nlp.extractors))  # the prompts asked before the stop
-    if interrupted and not written:
-        formats.remove(partial, output_format)
-        errors.print("[yellow]interrupted before any document was done; nothing written"
-                     "[/yellow]")
-        raise typer.Exit(code=130)
-    if interrupted:
-        errors.print(f"[yellow]interrupted: {written} of {total} documents written to "
-                     f"{partial}; run the same command with --resume to extract the rest"
-                     "[/yellow]", highlight=False)
+        if not written:
+            formats.remove(partial, output_format)
+            errors.print("[yellow]interrupted before any document was done; nothing written"
+                         "[/yellow]")
+        else:
+            errors.print(f"[yellow]interrupted: {written} of {total} documents written to "
+                         f"{partial}; run the same command with --resume to extract the rest"
+                         "[/yellow]", highlight=False)
         raise typer.Exit(code=130)
     try:
         formats.move(partial, output, output_format)
